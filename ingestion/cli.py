@@ -1,0 +1,127 @@
+"""The ``ascwh`` command line."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ingestion.settings import FEEDS, Settings
+
+os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
+os.environ.setdefault("AIRFLOW__COSMOS__ENABLE_TELEMETRY", "False")
+os.environ.setdefault("SCARF_ANALYTICS", "false")
+
+app = typer.Typer(help="ascwh: an adult social care data warehouse.", no_args_is_help=True, add_completion=False)
+
+Landing = Annotated[Path | None, typer.Option(help="Landing folder: one sub-folder per feed.")]
+Warehouse = Annotated[Path | None, typer.Option(help="The DuckDB warehouse file.")]
+
+
+def _parse_rates(pairs: list[str]) -> dict[str, float]:
+    rates = {}
+    for pair in pairs:
+        code, _, rate = pair.partition("=")
+        if not rate:
+            raise typer.BadParameter(f"expected CODE=RATE, got {pair!r}")
+        rates[code.strip()] = float(rate)
+    return rates
+
+
+@app.command()
+def simulate(
+    out: Annotated[Path, typer.Option(help="Folder to write the deliveries and ground truth to.")],
+    scale: Annotated[float, typer.Option(help="1 = Gloucestershire's volumes.")] = 1.0,
+    start: Annotated[str, typer.Option(help="First extract date, YYYY-MM-DD.")] = "2023-04-01",
+    end: Annotated[str, typer.Option(help="Last extract date, YYYY-MM-DD.")] = "2024-03-31",
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same bytes.")] = 0,
+    fault_rate: Annotated[list[str], typer.Option(help="Override a fault rate: CODE=RATE (repeatable).")] = [],  # noqa: B006
+) -> None:
+    """Write the four source systems' deliveries for a synthetic county, faults and ground truth included."""
+    from ingestion.simulate import simulate as run_simulation  # noqa: PLC0415
+
+    summary = run_simulation(
+        out,
+        scale=scale,
+        start=date.fromisoformat(start),
+        end=date.fromisoformat(end),
+        seed=seed,
+        fault_rates=_parse_rates(fault_rate),
+    )
+    typer.echo(f"wrote {sum(summary.get('files', {}).values()) if 'files' in summary else ''} files to {out}")
+
+
+@app.command()
+def run(
+    landing: Landing = None,
+    warehouse: Warehouse = None,
+    feed: Annotated[list[str], typer.Option(help="Only these feeds (repeatable).")] = [],  # noqa: B006
+) -> None:
+    """Run the ingestion DAGs in-process over the files in the landing folder and print what happened."""
+    from ingestion.console import print_reports  # noqa: PLC0415
+    from ingestion.dagrun import run_feeds  # noqa: PLC0415
+
+    settings = Settings.from_env(landing=landing, warehouse=warehouse)
+    reports = run_feeds(settings, feeds=tuple(feed) or FEEDS)
+    print_reports(reports)
+
+
+@app.command()
+def release(delivery_id: str, warehouse: Warehouse = None, landing: Landing = None) -> None:
+    """Release a quarantined delivery (volume anomalies only): it is loaded on the feed's next run."""
+    from ingestion.pipeline import release as release_delivery  # noqa: PLC0415
+
+    settings = Settings.from_env(landing=landing, warehouse=warehouse)
+    try:
+        path = release_delivery(delivery_id, settings)
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from None
+    typer.echo(f"released {delivery_id}: back in {path}")
+
+
+@app.command()
+def expectations() -> None:
+    """Regenerate the Great Expectations suites in expectations/ from the feed contracts."""
+    from ingestion.gates import write_suites  # noqa: PLC0415
+
+    for path in write_suites():
+        typer.echo(path)
+
+
+@app.command()
+def docs(warehouse: Warehouse = None) -> None:
+    """Render the Great Expectations Data Docs from the validation results stored in the warehouse."""
+    from ingestion.data_docs import build_data_docs  # noqa: PLC0415
+
+    typer.echo(build_data_docs(Settings.from_env(warehouse=warehouse)))
+
+
+@app.command()
+def demo(
+    home: Annotated[Path, typer.Option(help="Folder for the demo's deliveries, warehouse and reports.")] = Path("demo"),
+    scale: float = 1.0,
+    seed: int = 0,
+) -> None:
+    """Simulate one year of the four feeds, land them through the DAGs, then the re-deliveries; summarise."""
+    from ingestion.demo import run_demo  # noqa: PLC0415
+
+    run_demo(home, scale=scale, seed=seed)
+
+
+@app.command()
+def bench(
+    scale: float = 10.0,
+    home: Annotated[Path, typer.Option(help="Scratch folder for the benchmark.")] = Path("bench"),
+    days: Annotated[int, typer.Option(help="Days of deliveries (365 = a year).")] = 365,
+) -> None:
+    """Simulate and ingest at a scale; print wall time, rows/s and peak memory per stage, and the DuckDB floor."""
+    from ingestion.bench import run_bench  # noqa: PLC0415
+
+    run_bench(home, scale=scale, days=days)
+
+
+if __name__ == "__main__":
+    app()

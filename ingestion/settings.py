@@ -1,0 +1,57 @@
+"""Where ascwh keeps its files: one place to read the paths every component shares.
+
+Every path comes from an environment variable (the names are in ``ENV_VARS``) or defaults to a folder
+under ``ASCWH_HOME`` (``./.ascwh`` unless set), so the CLI, the DAGs and docker-compose agree.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+ENV_VARS = (
+    "ASCWH_HOME",
+    "ASCWH_LANDING",
+    "ASCWH_ARCHIVE",
+    "ASCWH_WAREHOUSE",
+    "ASCWH_QUARANTINE",
+    "ASCWH_DOCS",
+)
+
+FEEDS = ("council", "health", "carers_hub", "safeguarding")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Paths of one ascwh installation."""
+
+    landing: Path  # inbox: one sub-folder per feed; files are moved to the archive once recorded
+    archive: Path  # immutable copies of every delivery, by feed and sha256
+    warehouse: Path  # the DuckDB database file
+    quarantine: Path  # readable reports of quarantined deliveries
+    docs: Path  # Great Expectations Data Docs
+
+    @classmethod
+    def from_env(cls, **overrides: Path | str | None) -> Settings:
+        """Settings from the environment, with explicit overrides (None means "not given")."""
+        home = Path(os.environ.get("ASCWH_HOME", ".ascwh"))
+        settings = cls(
+            landing=Path(os.environ.get("ASCWH_LANDING", home / "landing")),
+            archive=Path(os.environ.get("ASCWH_ARCHIVE", home / "archive")),
+            warehouse=Path(os.environ.get("ASCWH_WAREHOUSE", home / "warehouse" / "ascwh.duckdb")),
+            quarantine=Path(os.environ.get("ASCWH_QUARANTINE", home / "quarantine")),
+            docs=Path(os.environ.get("ASCWH_DOCS", home / "docs")),
+        )
+        given = {key: Path(value) for key, value in overrides.items() if value is not None}
+        return replace(settings, **given)
+
+    def to_env(self) -> dict[str, str]:
+        """The environment variables that reproduce these settings in another process."""
+        return {
+            "ASCWH_LANDING": str(self.landing),
+            "ASCWH_ARCHIVE": str(self.archive),
+            "ASCWH_WAREHOUSE": str(self.warehouse),
+            "ASCWH_QUARANTINE": str(self.quarantine),
+            "ASCWH_DOCS": str(self.docs),
+        }
