@@ -41,7 +41,7 @@ def simulate(
     fault_rate: Annotated[list[str], typer.Option(help="Override a fault rate: CODE=RATE (repeatable).")] = [],  # noqa: B006
 ) -> None:
     """Write the four source systems' deliveries for a synthetic county, faults and ground truth included."""
-    from ingestion.simulate import simulate as run_simulation  # noqa: PLC0415
+    from ingestion.simulate import simulate as run_simulation
 
     summary = run_simulation(
         out,
@@ -61,8 +61,8 @@ def run(
     feed: Annotated[list[str], typer.Option(help="Only these feeds (repeatable).")] = [],  # noqa: B006
 ) -> None:
     """Run the ingestion DAGs in-process over the files in the landing folder and print what happened."""
-    from ingestion.console import print_reports  # noqa: PLC0415
-    from ingestion.dagrun import run_feeds  # noqa: PLC0415
+    from ingestion.console import print_reports
+    from ingestion.dagrun import run_feeds
 
     settings = Settings.from_env(landing=landing, warehouse=warehouse)
     reports = run_feeds(settings, feeds=tuple(feed) or FEEDS)
@@ -72,7 +72,7 @@ def run(
 @app.command()
 def release(delivery_id: str, warehouse: Warehouse = None, landing: Landing = None) -> None:
     """Release a quarantined delivery (volume anomalies only): it is loaded on the feed's next run."""
-    from ingestion.pipeline import release as release_delivery  # noqa: PLC0415
+    from ingestion.pipeline import release as release_delivery
 
     settings = Settings.from_env(landing=landing, warehouse=warehouse)
     try:
@@ -85,7 +85,7 @@ def release(delivery_id: str, warehouse: Warehouse = None, landing: Landing = No
 @app.command()
 def expectations() -> None:
     """Regenerate the Great Expectations suites in expectations/ from the feed contracts."""
-    from ingestion.gates import write_suites  # noqa: PLC0415
+    from ingestion.gates import write_suites
 
     for path in write_suites():
         typer.echo(path)
@@ -94,7 +94,7 @@ def expectations() -> None:
 @app.command()
 def docs(warehouse: Warehouse = None) -> None:
     """Render the Great Expectations Data Docs from the validation results stored in the warehouse."""
-    from ingestion.data_docs import build_data_docs  # noqa: PLC0415
+    from ingestion.data_docs import build_data_docs
 
     typer.echo(build_data_docs(Settings.from_env(warehouse=warehouse)))
 
@@ -106,7 +106,7 @@ def demo(
     seed: int = 0,
 ) -> None:
     """Simulate one year of the four feeds, land them through the DAGs, then the re-deliveries; summarise."""
-    from ingestion.demo import run_demo  # noqa: PLC0415
+    from ingestion.demo import run_demo
 
     run_demo(home, scale=scale, seed=seed)
 
@@ -118,7 +118,7 @@ def bench(
     days: Annotated[int, typer.Option(help="Days of deliveries (365 = a year).")] = 365,
 ) -> None:
     """Simulate and ingest at a scale; print wall time, rows/s and peak memory per stage, and the DuckDB floor."""
-    from ingestion.bench import run_bench  # noqa: PLC0415
+    from ingestion.bench import run_bench
 
     run_bench(home, scale=scale, days=days)
 

@@ -199,7 +199,10 @@ class Gatekeeper:
 
         logging.getLogger("great_expectations").setLevel(logging.WARNING)
         self._gx = gx
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+
         self._context = gx.get_context(mode="ephemeral")
+        self._context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
         self._source = self._context.data_sources.add_pandas("deliveries")
         self._definitions: dict = {}
 
@@ -226,12 +229,14 @@ class Gatekeeper:
             res = item.result or {}
             kwargs = config.kwargs
             rows = np.asarray(res.get("unexpected_index_list") or [], dtype=np.int64)
-            values = res.get("unexpected_list") or [] if "value_set" in kwargs else []
+            column = kwargs.get("column")
+            # the unexpected values, read back from the frame by index (GX's own list may be shortened)
+            values = frame.loc[rows, column].astype(str).tolist() if "value_set" in kwargs and len(rows) else []
             checks.append(
                 Check(
                     rule=config.meta["rule"],
                     outcome=config.meta["outcome"],
-                    column=kwargs.get("column") or kwargs.get("column_A", ""),
+                    column=column or kwargs.get("column_A", ""),
                     expectation=config.type,
                     success=bool(item.success),
                     element_count=int(res.get("element_count") or len(frame)),

@@ -73,7 +73,10 @@ def _code(raw: str, column: Column) -> tuple[str, str]:
         f"CASE WHEN {raw} IS NULL THEN 'ok' WHEN upper({raw}) = 'NULL' THEN 'null_text' "
         f"WHEN {canon} IS NULL THEN 'unknown' WHEN {ok_forms} THEN 'ok' {release1}ELSE 'variant' END"
     )
-    value = f"CASE WHEN {raw} IS NULL OR upper({raw}) = 'NULL' THEN NULL WHEN {canon} IS NULL THEN {unknown} ELSE {canon} END"
+    value = (
+        f"CASE WHEN {raw} IS NULL OR upper({raw}) = 'NULL' THEN NULL "
+        f"WHEN {canon} IS NULL THEN {unknown} ELSE {canon} END"
+    )
     return value, status
 
 

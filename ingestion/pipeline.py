@@ -38,7 +38,7 @@ from ingestion.warehouse import open_warehouse
 
 log = logging.getLogger(__name__)
 
-BATCH_BYTES = 256 * 2**20
+BATCH_BYTES = int(os.environ.get("ASCWH_BATCH_BYTES", 256 * 2**20))  # files per transaction, by size
 INCOMPLETE_SUFFIXES = (".tmp", ".part", ".partial", ".filepart")
 VOLUME_HISTORY = 14  # deliveries of an entity the recent range is taken from
 VOLUME_MIN_HISTORY = 7
