@@ -58,8 +58,12 @@ def _simulate(home: str, scale: str, days: str) -> dict:
 
     started = time.perf_counter()
     summary = simulate(
-        Path(home) / "deliveries", scale=float(scale), start=START, end=START + timedelta(days=int(days) - 1),
-        seed=0, progress=False,
+        Path(home) / "deliveries",
+        scale=float(scale),
+        start=START,
+        end=START + timedelta(days=int(days) - 1),
+        seed=0,
+        progress=False,
     )
     return {"wall_s": time.perf_counter() - started, "summary": summary}
 
@@ -91,8 +95,16 @@ def _floor(home: str) -> dict:
     started = time.perf_counter()
     rows = 0
     for index, prefix in enumerate(
-        ["council_events", "council_deleted_events", "council_contacts", "council_dols", "health_referrals",
-         "health_waiting_list", "safeguarding_concerns", "safeguarding_enquiries"]
+        [
+            "council_events",
+            "council_deleted_events",
+            "council_contacts",
+            "council_dols",
+            "health_referrals",
+            "health_waiting_list",
+            "safeguarding_concerns",
+            "safeguarding_enquiries",
+        ]
     ):
         ext = "jsonl" if prefix.startswith("health") else "csv"
         files = [str(p) for p in archive.rglob(f"{prefix}_*.{ext}") if p.stat().st_size]
@@ -126,14 +138,20 @@ def run_bench(home: Path, *, scale: float, days: int) -> None:
     table.add_row("simulate", f"{simulated['wall_s']:.1f}", "", "", f"{simulated['peak_rss_mb']:,.0f}")
     rows = ingested["rows_read"]
     table.add_row(
-        "ingest (all feeds)", f"{ingested['wall_s']:.1f}", f"{rows:,}", f"{rows / ingested['wall_s']:,.0f}",
+        "ingest (all feeds)",
+        f"{ingested['wall_s']:.1f}",
+        f"{rows:,}",
+        f"{rows / ingested['wall_s']:,.0f}",
         f"{ingested['peak_rss_mb']:,.0f}",
     )
     for feed, seconds in ingested["per_feed_s"].items():
         table.add_row(f"  {feed}", f"{seconds:.1f}", "", "", "")
     table.add_row(
-        "DuckDB floor (CSV, JSONL)", f"{floor['wall_s']:.1f}", f"{floor['rows_read']:,}",
-        f"{floor['rows_read'] / max(floor['wall_s'], 1e-9):,.0f}", f"{floor['peak_rss_mb']:,.0f}",
+        "DuckDB floor (CSV, JSONL)",
+        f"{floor['wall_s']:.1f}",
+        f"{floor['rows_read']:,}",
+        f"{floor['rows_read'] / max(floor['wall_s'], 1e-9):,.0f}",
+        f"{floor['peak_rss_mb']:,.0f}",
     )
     console.print(table)
     ratio = comparable / max(floor["wall_s"], 1e-9)

@@ -62,10 +62,15 @@ def run(
 ) -> None:
     """Run the ingestion DAGs in-process over the files in the landing folder and print what happened."""
     from ingestion.console import print_reports
-    from ingestion.dagrun import run_feeds
+    from ingestion.dagrun import FeedRunError, run_feeds
 
     settings = Settings.from_env(landing=landing, warehouse=warehouse)
-    reports = run_feeds(settings, feeds=tuple(feed) or FEEDS)
+    try:
+        reports = run_feeds(settings, feeds=tuple(feed) or FEEDS)
+    except FeedRunError as error:
+        print_reports(error.reports)
+        typer.echo(str(error), err=True)
+        raise typer.Exit(1) from None
     print_reports(reports)
 
 

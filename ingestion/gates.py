@@ -126,9 +126,7 @@ FILE_CHECKS: dict[str, tuple[str, str]] = {
 def deliveries_suite() -> dict:
     """The file-level suite: every failure quarantines the delivery."""
     expectations = [
-        _expectation(
-            "expect_column_values_to_be_in_set", "quarantine", rule, spec, column=column, value_set=["ok"]
-        )
+        _expectation("expect_column_values_to_be_in_set", "quarantine", rule, spec, column=column, value_set=["ok"])
         for column, (rule, spec) in FILE_CHECKS.items()
     ]
     return {"name": DELIVERIES, "expectations": expectations, "meta": {"generated_from": "ingestion/gates.py"}}

@@ -67,7 +67,7 @@ def _code(raw: str, column: Column) -> tuple[str, str]:
     ok_forms = f"({raw} IN ({', '.join(lit(v) for v in codes.values)})"
     if codes.accepted:
         ok_forms += f" OR {code_key_sql(raw)} IN ({', '.join(lit(k) for k in sorted(codes.accepted))})"
-    ok_forms += ")"
+    ok_forms += f") AND {raw} = {_untrimmed(raw)}"
     release1 = f"WHEN {raw} IN ({', '.join(lit(v) for v in codes.release1)}) THEN 'release1' " if codes.release1 else ""
     status = (
         f"CASE WHEN {raw} IS NULL THEN 'ok' WHEN upper({raw}) = 'NULL' THEN 'null_text' "
@@ -78,6 +78,11 @@ def _code(raw: str, column: Column) -> tuple[str, str]:
         f"WHEN {canon} IS NULL THEN {unknown} ELSE {canon} END"
     )
     return value, status
+
+
+def _untrimmed(raw: str) -> str:
+    """The column as delivered, before trimming (``"X"`` -> ``"X__delivered"``)."""
+    return raw[:-1] + '__delivered"'
 
 
 def _codes(raw: str, column: Column) -> tuple[str, str]:
@@ -195,6 +200,7 @@ def _start_date(entity: Entity) -> str:
 def normalise_sql(entity: Entity, source: str) -> str:
     """SELECT over ``source`` (contract columns as text plus _row_id, _source_row, _extra, _extract_date)."""
     trimmed = ", ".join(f'nullif(trim("{col.name}"), \'\') AS "{col.name}"' for col in entity.columns)
+    trimmed += "".join(f', "{c.name}" AS "{c.name}__delivered"' for c in entity.columns if c.kind is Kind.CODE)
     outputs: list[str] = []
     for column in entity.columns:
         raw = f'"{column.name}"'

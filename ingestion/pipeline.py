@@ -170,7 +170,7 @@ def _file_checks(parsed: Parsed, history: list[int], waive_volume: bool) -> dict
         checks["columns"] = "missing"
         return checks
     usual = median(history) if history else 0
-    if parsed.data_rows == 0 and parsed.entity.rows_expected and usual >= 5:
+    if parsed.data_rows == 0 and parsed.entity.rows_expected and usual >= VOLUME_MIN_MEDIAN:
         checks["rows"] = "header_only"
     elif not waive_volume and len(history) >= VOLUME_MIN_HISTORY and usual >= VOLUME_MIN_MEDIAN:
         if parsed.data_rows * VOLUME_FACTOR < usual:
@@ -284,9 +284,7 @@ class FeedLoader:
         """Normalise, gate and write one entity's rows from the batch's accepted files."""
         conn = self.conn
         conn.register("src", self._source_table(entity, accepted))
-        text_cols = [f'"{col.name}"' for col in entity.columns] + [EXTRA]
-        row_hash = "md5(concat_ws(chr(31), " + ", ".join(f"coalesce({c}, chr(0))" for c in text_cols) + "))"
-        conn.execute(f"CREATE OR REPLACE TEMP TABLE src_rows AS SELECT *, {row_hash} AS _row_hash FROM src")
+        conn.execute(f"CREATE OR REPLACE TEMP TABLE src_rows AS SELECT *, {row_hash_sql(entity)} AS _row_hash FROM src")
         if entity.changes_only:
             # a restated, unchanged row of a snapshot was gated and stored the first time it came
             conn.execute(
@@ -325,15 +323,15 @@ class FeedLoader:
         conn.execute(
             f"""INSERT INTO raw.{entity.table}
             SELECT f.delivery_id, f.file_name, n.{EXTRACT_DATE}, n._source_row, ?, s._row_hash, n._extra,
-                   {', '.join('n.' + c for c in raw_cols)}
+                   {", ".join("n." + c for c in raw_cols)}
             FROM norm n JOIN src_rows s USING (_row_id) JOIN batch_files f ON f.idx = n._file_idx
             WHERE n._row_id NOT IN (SELECT _row_id FROM rejected_ids)
             ORDER BY n._row_id""",
             [now],
         )
-        raw_value = "CASE fl.column_name " + " ".join(
-            f"WHEN '{c.name}' THEN s.\"{c.name}\"" for c in entity.columns
-        ) + " END"
+        raw_value = (
+            "CASE fl.column_name " + " ".join(f"WHEN '{c.name}' THEN s.\"{c.name}\"" for c in entity.columns) + " END"
+        )
         conn.execute(
             f"""INSERT INTO ingest.field_flags
             SELECT f.delivery_id, '{entity.table}', s._source_row, n.{key}, fl.column_name, fl.rule, fl.fault,
@@ -406,8 +404,16 @@ class FeedLoader:
                 loaded = counts["new"] - counts["rejected"]
                 conn.execute(
                     "INSERT INTO ingest.delivery_entities VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    [delivery.delivery_id, parsed.entity.table, delivery.extract_date, parsed.data_rows,
-                     counts["new"], loaded, counts["rejected"], counts["flagged"]],
+                    [
+                        delivery.delivery_id,
+                        parsed.entity.table,
+                        delivery.extract_date,
+                        parsed.data_rows,
+                        counts["new"],
+                        loaded,
+                        counts["rejected"],
+                        counts["flagged"],
+                    ],
                 )
                 for column in parsed.unknown_columns:
                     conn.execute(
@@ -431,18 +437,41 @@ class FeedLoader:
                 report_path = self._write_quarantine_report(delivery)
                 conn.execute(
                     "INSERT OR REPLACE INTO ingest.quarantine VALUES (?, ?, ?, ?, ?, ?)",
-                    [delivery.delivery_id, self.feed, delivery.file_name, "; ".join(delivery.rules),
-                     str(report_path), now],
+                    [
+                        delivery.delivery_id,
+                        self.feed,
+                        delivery.file_name,
+                        "; ".join(delivery.rules),
+                        str(report_path),
+                        now,
+                    ],
                 )
                 report.quarantine_reports.append(str(report_path))
             conn.execute(
                 "INSERT OR REPLACE INTO ingest.deliveries VALUES "
                 "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [delivery.delivery_id, self.feed, delivery.file_name, delivery.sha256, len(delivery.data),
-                 delivery.extract_date, status, _encoding(delivery), delivery.archive_path,
-                 delivery.duplicate_of, delivery.supersedes, delivery.released, totals["read"], totals["new"],
-                 totals["loaded"], totals["rejected"], totals["flagged"], "; ".join(delivery.reasons) or None,
-                 delivery.started_at, datetime.now()],
+                [
+                    delivery.delivery_id,
+                    self.feed,
+                    delivery.file_name,
+                    delivery.sha256,
+                    len(delivery.data),
+                    delivery.extract_date,
+                    status,
+                    _encoding(delivery),
+                    delivery.archive_path,
+                    delivery.duplicate_of,
+                    delivery.supersedes,
+                    delivery.released,
+                    totals["read"],
+                    totals["new"],
+                    totals["loaded"],
+                    totals["rejected"],
+                    totals["flagged"],
+                    "; ".join(delivery.reasons) or None,
+                    delivery.started_at,
+                    datetime.now(),
+                ],
             )
             report.files_loaded += status == "loaded"
             report.files_ignored += status == "ignored"
@@ -479,6 +508,12 @@ class FeedLoader:
         return path
 
 
+def row_hash_sql(entity: Entity) -> str:
+    """The SQL for a row's hash: its delivered text, every contract column and the unknown ones."""
+    text = [f'"{col.name}"' for col in entity.columns] + [EXTRA]
+    return "md5(concat_ws(chr(31), " + ", ".join(f"coalesce({c}, chr(0))" for c in text) + "))"
+
+
 def _key(entity: Entity) -> str | None:
     return entity.column(entity.key).raw_name if entity.key else None
 
@@ -510,9 +545,7 @@ def _decisions(entity: Entity, checks: list[Check]) -> tuple[pa.Table, pa.Table]
                 flag_cols.append(name)
                 flag_rules.append(check.rule)
                 flag_faults.append(str(value))
-    rejected = pa.table(
-        {"_row_id": pa.array(list(rules), pa.int64()), "rules": ["; ".join(r) for r in rules.values()]}
-    )
+    rejected = pa.table({"_row_id": pa.array(list(rules), pa.int64()), "rules": ["; ".join(r) for r in rules.values()]})
     flags = pa.table(
         {
             "_row_id": pa.array(flag_rows, pa.int64()),
@@ -531,15 +564,32 @@ def _store_validation(
     evaluated = max((c.element_count for c in result.checks), default=0)
     conn.execute(
         "INSERT OR REPLACE INTO ingest.gate_validations VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [validation_id, result.suite, feed, delivery_ids, now, result.success, evaluated,
-         json.dumps(result.result, default=str)],
+        [
+            validation_id,
+            result.suite,
+            feed,
+            delivery_ids,
+            now,
+            result.success,
+            evaluated,
+            json.dumps(result.result, default=str),
+        ],
     )
     conn.execute("DELETE FROM ingest.gate_results WHERE validation_id = ?", [validation_id])
     conn.executemany(
         "INSERT INTO ingest.gate_results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            [validation_id, result.suite, c.expectation, c.column, c.rule, c.outcome, c.success,
-             c.element_count, c.unexpected_count]
+            [
+                validation_id,
+                result.suite,
+                c.expectation,
+                c.column,
+                c.rule,
+                c.outcome,
+                c.success,
+                c.element_count,
+                c.unexpected_count,
+            ]
             for c in result.checks
         ],
     )
@@ -565,8 +615,13 @@ def ingest_feed(feed: str, settings: Settings) -> FeedReport:
             loader.load_batch(batch)
     log.info(
         "%s: %d files, %d loaded, %d ignored, %d quarantined; %d rows loaded, %d rejected, %d fields flagged",
-        feed, loader.report.files_seen, loader.report.files_loaded, loader.report.files_ignored,
-        loader.report.files_quarantined, loader.report.rows_loaded, loader.report.rows_rejected,
+        feed,
+        loader.report.files_seen,
+        loader.report.files_loaded,
+        loader.report.files_ignored,
+        loader.report.files_quarantined,
+        loader.report.rows_loaded,
+        loader.report.rows_rejected,
         loader.report.fields_flagged,
     )
     return loader.report

@@ -262,7 +262,7 @@ def read_workbook(entities: tuple[Entity, ...], data: bytes) -> list[Parsed]:
 
 def read_delivery(entities: tuple[Entity, ...], file_name: str, data: bytes) -> list[Parsed]:
     """Read one delivered file into one Parsed per entity it holds."""
-    if not data:
+    if not data and not file_name.endswith(".jsonl"):  # JSON Lines with no records is 0 bytes: no rows
         return [Parsed(entity, parse_error="the file is empty (0 bytes)") for entity in entities]
     if file_name.endswith(".xlsx"):
         return read_workbook(entities, data)
