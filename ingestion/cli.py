@@ -31,6 +31,11 @@ def _parse_rates(pairs: list[str]) -> dict[str, float]:
     return rates
 
 
+def _home_beside(warehouse: Path | None) -> Path | None:
+    """With a warehouse named and no ``ASCWH_HOME``, the archive, quarantine and docs go beside it."""
+    return warehouse.parent if warehouse is not None and "ASCWH_HOME" not in os.environ else None
+
+
 @app.command()
 def simulate(
     out: Annotated[Path, typer.Option(help="Folder to write the deliveries and ground truth to.")],
@@ -64,7 +69,7 @@ def run(
     from ingestion.console import print_reports
     from ingestion.dagrun import FeedRunError, run_feeds
 
-    settings = Settings.from_env(landing=landing, warehouse=warehouse)
+    settings = Settings.from_env(home=_home_beside(warehouse), landing=landing, warehouse=warehouse)
     try:
         reports = run_feeds(settings, feeds=tuple(feed) or FEEDS)
     except FeedRunError as error:
@@ -79,7 +84,7 @@ def release(delivery_id: str, warehouse: Warehouse = None, landing: Landing = No
     """Release a quarantined delivery (volume anomalies only): it is loaded on the feed's next run."""
     from ingestion.pipeline import release as release_delivery
 
-    settings = Settings.from_env(landing=landing, warehouse=warehouse)
+    settings = Settings.from_env(home=_home_beside(warehouse), landing=landing, warehouse=warehouse)
     try:
         path = release_delivery(delivery_id, settings)
     except ValueError as error:
@@ -101,7 +106,7 @@ def docs(warehouse: Warehouse = None) -> None:
     """Render the Great Expectations Data Docs from the validation results stored in the warehouse."""
     from ingestion.data_docs import build_data_docs
 
-    typer.echo(build_data_docs(Settings.from_env(warehouse=warehouse)))
+    typer.echo(build_data_docs(Settings.from_env(home=_home_beside(warehouse), warehouse=warehouse)))
 
 
 @app.command()

@@ -194,39 +194,38 @@ class Gatekeeper:
 
     def __init__(self) -> None:
         import great_expectations as gx
+        from great_expectations.data_context.types.base import ProgressBarsConfig
 
         logging.getLogger("great_expectations").setLevel(logging.WARNING)
         self._gx = gx
-        from great_expectations.data_context.types.base import ProgressBarsConfig
-
         self._context = gx.get_context(mode="ephemeral")
         self._context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
         self._source = self._context.data_sources.add_pandas("deliveries")
-        self._definitions: dict = {}
+        self._suites: dict = {}
 
-    def _definition(self, name: str):
-        if name not in self._definitions:
-            gx = self._gx
-            suite = self._context.suites.add(gx.ExpectationSuite(**load_suite(name)))
-            asset = self._source.add_dataframe_asset(name)
-            batch = asset.add_batch_definition_whole_dataframe(name)
-            self._definitions[name] = self._context.validation_definitions.add(
-                gx.ValidationDefinition(name=name, data=batch, suite=suite)
-            )
-        return self._definitions[name]
+    def _suite_and_batch(self, name: str):
+        if name not in self._suites:
+            suite = self._context.suites.add(self._gx.ExpectationSuite(**load_suite(name)))
+            batch = self._source.add_dataframe_asset(name).add_batch_definition_whole_dataframe(name)
+            self._suites[name] = (suite, batch)
+        return self._suites[name]
 
     def validate(self, name: str, frame: pd.DataFrame) -> GateResult:
-        """Validate a DataFrame (index = row positions) against a suite."""
-        result = self._definition(name).run(
-            batch_parameters={"dataframe": frame},
-            result_format={"result_format": "COMPLETE", "partial_unexpected_count": 20},
-        )
+        """Validate a DataFrame (index = row positions) against a suite.
+
+        Validated as a batch, not through a checkpoint: results are kept in the warehouse (the caller stores
+        ``GateResult.result``), not in GX's in-memory store."""
+        suite, batch_definition = self._suite_and_batch(name)
+        batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
+        result = batch.validate(suite, result_format={"result_format": "COMPLETE", "partial_unexpected_count": 20})
         checks = []
         for item in result.results:
             config = item.expectation_config
             res = item.result or {}
             kwargs = config.kwargs
-            rows = np.asarray(res.get("unexpected_index_list") or [], dtype=np.int64)
+            rows = np.asarray(res.pop("unexpected_index_list", None) or [], dtype=np.int64)
+            for key in ("unexpected_list", "unexpected_index_query"):
+                res.pop(key, None)  # per-row lists: kept out of the stored result
             column = kwargs.get("column")
             # the unexpected values, read back from the frame by index (GX's own list may be shortened)
             values = frame.loc[rows, column].astype(str).tolist() if "value_set" in kwargs and len(rows) else []
@@ -240,15 +239,7 @@ class Gatekeeper:
                     element_count=int(res.get("element_count") or len(frame)),
                     unexpected_count=int(res.get("unexpected_count") or 0),
                     rows=rows,
-                    values=list(values),
+                    values=values,
                 )
             )
-        return GateResult(name, bool(result.success), checks, _summary_json(result.to_json_dict()))
-
-
-def _summary_json(result: dict) -> dict:
-    """GX's result without the per-row lists (kept small for storage and Data Docs)."""
-    for item in result.get("results", []):
-        for key in ("unexpected_index_list", "unexpected_list", "unexpected_index_query"):
-            (item.get("result") or {}).pop(key, None)
-    return result
+        return GateResult(name, bool(result.success), checks, result.to_json_dict())

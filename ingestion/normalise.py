@@ -197,21 +197,43 @@ def _start_date(entity: Entity) -> str:
     return f"CAST({name} AS DATE)"
 
 
+# Kinds whose values repeat across rows: their value and status are worked out once per distinct delivered
+# value (a small lookup table joined back), not once per row.
+LOOKUP_KINDS = frozenset({Kind.CODE, Kind.CODES, Kind.NHS_NUMBER, Kind.POSTCODE, Kind.DATE})
+
+
 def normalise_sql(entity: Entity, source: str) -> str:
     """SELECT over ``source`` (contract columns as text plus _row_id, _source_row, _extra, _extract_date)."""
     trimmed = ", ".join(f'nullif(trim("{col.name}"), \'\') AS "{col.name}"' for col in entity.columns)
     trimmed += "".join(f', "{c.name}" AS "{c.name}__delivered"' for c in entity.columns if c.kind is Kind.CODE)
+    lookups: list[str] = []
+    joins: list[str] = []
     outputs: list[str] = []
-    for column in entity.columns:
+    for index, column in enumerate(entity.columns):
         raw = f'"{column.name}"'
-        if checked(column):
-            value, status = _CHECKED[column.kind](raw, column)
+        if not checked(column):
+            outputs.append(f"t.{raw} AS {column.raw_name}")
+            continue
+        value, status = _CHECKED[column.kind](raw, column)
+        if column.kind not in LOOKUP_KINDS:
             outputs.append(f"{value} AS {column.raw_name}")
             outputs.append(f"{status} AS {column.raw_name}{STATUS}")
-        else:
-            outputs.append(f"{raw} AS {column.raw_name}")
+            continue
+        keys = [raw] + ([_untrimmed(raw)] if column.kind is Kind.CODE else [])
+        keys += [EXTRACT_DATE] if column.past_only else []
+        lookups.append(
+            f"m{index} AS (SELECT {', '.join(keys)}, {value} AS v, {status} AS s "
+            f"FROM (SELECT DISTINCT {', '.join(keys)} FROM t))"
+        )
+        joins.append(
+            f"LEFT JOIN m{index} ON " + " AND ".join(f"t.{key} IS NOT DISTINCT FROM m{index}.{key}" for key in keys)
+        )
+        outputs.append(f"m{index}.v AS {column.raw_name}")
+        outputs.append(f"m{index}.s AS {column.raw_name}{STATUS}")
+    lineage = ", ".join(f"t.{name}" for name in ("_row_id", "_file_idx", "_source_row", "_extra", EXTRACT_DATE))
     return (
         f"WITH t AS (SELECT _row_id, _file_idx, _source_row, _extra, {EXTRACT_DATE}, {trimmed} FROM {source}), "
-        f"n AS (SELECT _row_id, _file_idx, _source_row, _extra, {EXTRACT_DATE}, {', '.join(outputs)} FROM t) "
+        + "".join(f"{lookup}, " for lookup in lookups)
+        + f"n AS (SELECT {lineage}, {', '.join(outputs)} FROM t {' '.join(joins)}) "
         f"SELECT *, {_start_date(entity)} AS {START_DATE} FROM n"
     )

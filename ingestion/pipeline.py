@@ -18,6 +18,7 @@ import hashlib
 import json
 import logging
 import os
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -119,13 +120,20 @@ def _archive(settings: Settings, delivery: Delivery) -> str:
     return str(target)
 
 
-def _register(conn: duckdb.DuckDBPyConnection, delivery: Delivery) -> None:
-    """Decide from the manifest whether a file is new, a duplicate, a correction or a release."""
-    earlier = conn.execute(
-        "SELECT delivery_id, sha256, status, released FROM ingest.deliveries "
-        "WHERE feed = ? AND file_name = ? ORDER BY started_at",
-        [delivery.feed, delivery.file_name],
-    ).fetchall()
+def _manifest(conn: duckdb.DuckDBPyConnection, feed: str) -> dict[str, list[tuple]]:
+    """The feed's deliveries so far, by file name: (delivery_id, sha256, status, released), oldest first."""
+    earlier: dict[str, list[tuple]] = {}
+    for name, *row in conn.execute(
+        "SELECT file_name, delivery_id, sha256, status, released FROM ingest.deliveries WHERE feed = ? "
+        "ORDER BY started_at",
+        [feed],
+    ).fetchall():
+        earlier.setdefault(name, []).append(tuple(row))
+    return earlier
+
+
+def _register(earlier: list[tuple], delivery: Delivery) -> None:
+    """Decide from the file's earlier deliveries whether it is new, a duplicate, a correction or a release."""
     same = [row for row in earlier if row[1] == delivery.sha256]
     delivery.delivery_id = _digest(delivery.feed, delivery.file_name, delivery.sha256, len(same))
     released = [row for row in same if row[2] == "quarantined" and row[3]]
@@ -223,7 +231,7 @@ class FeedLoader:
             entities=entities,
             extract_date=entities[0].extract_date(path.name) if entities else None,
         )
-        _register(self.conn, delivery)
+        _register(self.manifest.get(path.name, []), delivery)
         delivery.archive_path = _archive(self.settings, delivery)
         if delivery.status == "ignored":
             return delivery
@@ -284,19 +292,25 @@ class FeedLoader:
         """Normalise, gate and write one entity's rows from the batch's accepted files."""
         conn = self.conn
         conn.register("src", self._source_table(entity, accepted))
-        conn.execute(f"CREATE OR REPLACE TEMP TABLE src_rows AS SELECT *, {row_hash_sql(entity)} AS _row_hash FROM src")
+        conn.execute(
+            "CREATE OR REPLACE TEMP TABLE row_hashes AS "
+            f"SELECT _row_id, _file_idx, {row_hash_sql(entity)} AS _row_hash FROM src"
+        )
         if entity.changes_only:
             # a restated, unchanged row of a snapshot was gated and stored the first time it came
             conn.execute(
-                f"""CREATE OR REPLACE TEMP TABLE src_rows AS
-                SELECT * FROM src_rows s
-                WHERE s._row_hash NOT IN (SELECT _row_hash FROM raw.{entity.table}_current)
-                  AND s._row_hash NOT IN (
+                f"""CREATE OR REPLACE TEMP TABLE row_hashes AS
+                SELECT * FROM row_hashes h
+                WHERE h._row_hash NOT IN (SELECT _row_hash FROM raw.{entity.table}_current)
+                  AND h._row_hash NOT IN (
                       SELECT r.row_hash FROM ingest.rejected_rows r JOIN ingest.deliveries d USING (delivery_id)
                       WHERE r.entity = '{entity.table}' AND d.status = 'loaded')
                 QUALIFY _file_idx = min(_file_idx) OVER (PARTITION BY _row_hash)"""
             )
-        conn.execute(f"CREATE OR REPLACE TEMP TABLE norm AS {normalise_sql(entity, 'src_rows')}")
+            source = "(SELECT * FROM src WHERE _row_id IN (SELECT _row_id FROM row_hashes))"
+        else:
+            source = "src"
+        conn.execute(f"CREATE OR REPLACE TEMP TABLE norm AS {normalise_sql(entity, source)}")
         columns = suite_columns(entity.table)
         frame = conn.execute(f"SELECT _row_id, {', '.join(columns)} FROM norm ORDER BY _row_id").df()
         frame = frame.set_index("_row_id").rename_axis(None)
@@ -316,15 +330,16 @@ class FeedLoader:
         conn.execute(
             f"""INSERT INTO ingest.rejected_rows
             SELECT f.delivery_id, '{entity.table}', f.file_name, s._source_row, nullif(trim({src_key}), ''),
-                   r.rules, s._row_hash, {record}
-            FROM rejected_ids r JOIN src_rows s USING (_row_id) JOIN batch_files f ON f.idx = s._file_idx"""
+                   r.rules, h._row_hash, {record}
+            FROM rejected_ids r JOIN src s USING (_row_id) JOIN row_hashes h USING (_row_id)
+            JOIN batch_files f ON f.idx = s._file_idx"""
         )
         raw_cols = [col.raw_name for col in entity.columns]
         conn.execute(
             f"""INSERT INTO raw.{entity.table}
-            SELECT f.delivery_id, f.file_name, n.{EXTRACT_DATE}, n._source_row, ?, s._row_hash, n._extra,
+            SELECT f.delivery_id, f.file_name, n.{EXTRACT_DATE}, n._source_row, ?, h._row_hash, n._extra,
                    {", ".join("n." + c for c in raw_cols)}
-            FROM norm n JOIN src_rows s USING (_row_id) JOIN batch_files f ON f.idx = n._file_idx
+            FROM norm n JOIN row_hashes h USING (_row_id) JOIN batch_files f ON f.idx = n._file_idx
             WHERE n._row_id NOT IN (SELECT _row_id FROM rejected_ids)
             ORDER BY n._row_id""",
             [now],
@@ -336,13 +351,13 @@ class FeedLoader:
             f"""INSERT INTO ingest.field_flags
             SELECT f.delivery_id, '{entity.table}', s._source_row, n.{key}, fl.column_name, fl.rule, fl.fault,
                    {raw_value}
-            FROM flag_ids fl JOIN src_rows s USING (_row_id) JOIN norm n USING (_row_id)
+            FROM flag_ids fl JOIN src s USING (_row_id) JOIN norm n USING (_row_id)
             JOIN batch_files f ON f.idx = s._file_idx
             WHERE fl._row_id NOT IN (SELECT _row_id FROM rejected_ids)"""
         )
         counts = conn.execute(
             """SELECT s._file_idx, count(*), count(r._row_id), coalesce(sum(fl.n), 0)
-            FROM src_rows s LEFT JOIN rejected_ids r USING (_row_id)
+            FROM row_hashes s LEFT JOIN rejected_ids r USING (_row_id)
             LEFT JOIN (SELECT _row_id, count(*) AS n FROM flag_ids GROUP BY _row_id) fl
                    ON fl._row_id = s._row_id AND r._row_id IS NULL
             GROUP BY s._file_idx"""
@@ -354,6 +369,7 @@ class FeedLoader:
     # -- the batch ------------------------------------------------------------------------------------
     def load_batch(self, paths: list[Path]) -> None:
         conn = self.conn
+        self.manifest = _manifest(conn, self.feed)
         deliveries = [self._read(path) for path in paths]
         validations: list[tuple[GateResult, list[str]]] = []
         self._gate_deliveries(deliveries, validations)
@@ -393,39 +409,33 @@ class FeedLoader:
             delivery.path.unlink(missing_ok=True)
 
     def _record(self, deliveries: list[Delivery], per_entity: dict, validations: list, now: datetime) -> None:
+        """Write the batch's manifest: deliveries, their entities, schema drift, quarantine, gate results."""
         conn = self.conn
         report = self.report
+        rows: dict[str, list[dict]] = {"deliveries": [], "delivery_entities": [], "schema_drift": [], "quarantine": []}
         for index, delivery in enumerate(deliveries):
             report.files_seen += 1
             status = "loaded" if delivery.status == "accepted" else delivery.status
-            totals = {"read": 0, "new": 0, "loaded": 0, "rejected": 0, "flagged": 0}
+            totals = Counter()
             for parsed in delivery.parsed if status == "loaded" else []:
                 counts = per_entity[(index, parsed.entity.table)]
-                loaded = counts["new"] - counts["rejected"]
-                conn.execute(
-                    "INSERT INTO ingest.delivery_entities VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        delivery.delivery_id,
-                        parsed.entity.table,
-                        delivery.extract_date,
-                        parsed.data_rows,
-                        counts["new"],
-                        loaded,
-                        counts["rejected"],
-                        counts["flagged"],
-                    ],
-                )
+                entity_row = {
+                    "delivery_id": delivery.delivery_id,
+                    "entity": parsed.entity.table,
+                    "extract_date": delivery.extract_date,
+                    "rows_read": parsed.data_rows,
+                    "rows_new": counts["new"],
+                    "rows_loaded": counts["new"] - counts["rejected"],
+                    "rows_rejected": counts["rejected"],
+                    "fields_flagged": counts["flagged"],
+                }
+                rows["delivery_entities"].append(entity_row)
+                totals.update({k: v for k, v in entity_row.items() if k.startswith(("rows_", "fields_"))})
                 for column in parsed.unknown_columns:
-                    conn.execute(
-                        "INSERT INTO ingest.schema_drift VALUES (?, ?, ?)",
-                        [delivery.delivery_id, parsed.entity.table, column],
+                    rows["schema_drift"].append(
+                        {"delivery_id": delivery.delivery_id, "entity": parsed.entity.table, "column_name": column}
                     )
                     report.schema_drift.append(f"{delivery.file_name}: {parsed.entity.name}.{column}")
-                totals["read"] += parsed.data_rows
-                totals["new"] += counts["new"]
-                totals["loaded"] += loaded
-                totals["rejected"] += counts["rejected"]
-                totals["flagged"] += counts["flagged"]
             if status == "loaded" and delivery.supersedes:
                 previous = conn.execute(
                     "UPDATE ingest.deliveries SET status = CASE WHEN status = 'loaded' THEN 'superseded' "
@@ -435,50 +445,46 @@ class FeedLoader:
                 report.files_superseded += sum(1 for (s,) in previous if s == "superseded")
             if status == "quarantined":
                 report_path = self._write_quarantine_report(delivery)
-                conn.execute(
-                    "INSERT OR REPLACE INTO ingest.quarantine VALUES (?, ?, ?, ?, ?, ?)",
-                    [
-                        delivery.delivery_id,
-                        self.feed,
-                        delivery.file_name,
-                        "; ".join(delivery.rules),
-                        str(report_path),
-                        now,
-                    ],
+                rows["quarantine"].append(
+                    {
+                        "delivery_id": delivery.delivery_id,
+                        "feed": self.feed,
+                        "file_name": delivery.file_name,
+                        "rules": "; ".join(delivery.rules),
+                        "report_path": str(report_path),
+                        "quarantined_at": now,
+                    }
                 )
                 report.quarantine_reports.append(str(report_path))
-            conn.execute(
-                "INSERT OR REPLACE INTO ingest.deliveries VALUES "
-                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    delivery.delivery_id,
-                    self.feed,
-                    delivery.file_name,
-                    delivery.sha256,
-                    len(delivery.data),
-                    delivery.extract_date,
-                    status,
-                    _encoding(delivery),
-                    delivery.archive_path,
-                    delivery.duplicate_of,
-                    delivery.supersedes,
-                    delivery.released,
-                    totals["read"],
-                    totals["new"],
-                    totals["loaded"],
-                    totals["rejected"],
-                    totals["flagged"],
-                    "; ".join(delivery.reasons) or None,
-                    delivery.started_at,
-                    datetime.now(),
-                ],
+            rows["deliveries"].append(
+                {
+                    "delivery_id": delivery.delivery_id,
+                    "feed": self.feed,
+                    "file_name": delivery.file_name,
+                    "sha256": delivery.sha256,
+                    "size_bytes": len(delivery.data),
+                    "extract_date": delivery.extract_date,
+                    "status": status,
+                    "encoding": _encoding(delivery),
+                    "archive_path": delivery.archive_path,
+                    "duplicate_of": delivery.duplicate_of,
+                    "supersedes": delivery.supersedes,
+                    "released": delivery.released,
+                    **{key: totals[key] for key in ("rows_read", "rows_new", "rows_loaded", "rows_rejected")},
+                    "fields_flagged": totals["fields_flagged"],
+                    "reason": "; ".join(delivery.reasons) or None,
+                    "started_at": delivery.started_at,
+                    "finished_at": datetime.now(),
+                }
             )
             report.files_loaded += status == "loaded"
             report.files_ignored += status == "ignored"
             report.files_quarantined += status == "quarantined"
-            report.rows_loaded += totals["loaded"]
-            report.rows_rejected += totals["rejected"]
-            report.fields_flagged += totals["flagged"]
+            report.rows_loaded += totals["rows_loaded"]
+            report.rows_rejected += totals["rows_rejected"]
+            report.fields_flagged += totals["fields_flagged"]
+        for table, table_rows in rows.items():
+            _insert(conn, f"ingest.{table}", table_rows)
         for result, delivery_ids in validations:
             _store_validation(conn, self.feed, result, delivery_ids, now)
 
@@ -506,6 +512,14 @@ class FeedLoader:
         ]
         path.write_text("\n".join(lines), encoding="utf-8")
         return path
+
+
+def _insert(conn: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> None:
+    """Insert rows (dicts by column name) in one statement."""
+    if rows:
+        conn.register("_new_rows", pa.Table.from_pylist(rows))
+        conn.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _new_rows")
+        conn.unregister("_new_rows")
 
 
 def row_hash_sql(entity: Entity) -> str:

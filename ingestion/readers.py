@@ -11,15 +11,16 @@ import csv
 import io
 import json
 import re
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
+import pyarrow.json as pajson
+import python_calamine
 
 from ingestion.aliases import COLUMN_ALIASES, SHEET_ALIASES, header_key
-from ingestion.contracts import Entity
+from ingestion.contracts import Entity, Kind
 
 SOURCE_ROW = "_source_row"
 EXTRA = "_extra"
@@ -43,10 +44,13 @@ class Parsed:
         return self.table is not None
 
 
+BOM = b"\xef\xbb\xbf"
+
+
 def decode(data: bytes) -> tuple[str, str]:
     """Text and the encoding it was read in: UTF-8 (with or without a byte-order mark), else Windows-1252."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8"), "utf-8-sig"
+    if data.startswith(BOM):
+        return data[len(BOM) :].decode("utf-8"), "utf-8-sig"
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -76,17 +80,28 @@ def map_headers(entity: Entity, headers: list[str]) -> tuple[dict[str, str], lis
     return mapping, missing, unknown
 
 
-def _finish(parsed: Parsed, headers: list[str], columns: dict[str, list], source_rows: list[int]) -> Parsed:
+Column = list[str | None] | pa.ChunkedArray
+
+
+def _arrow(values: Column) -> pa.Array | pa.ChunkedArray:
+    return values if isinstance(values, pa.ChunkedArray) else pa.array(values, pa.string())
+
+
+def _python(values: Column) -> list[str | None]:
+    return values.to_pylist() if isinstance(values, pa.ChunkedArray) else values
+
+
+def _finish(parsed: Parsed, headers: list[str], columns: dict[str, Column], source_rows: pa.Array) -> Parsed:
     """Build the table from delivered columns: contract names, unknown columns folded into ``_extra``."""
     mapping, parsed.missing_columns, parsed.unknown_columns = map_headers(parsed.entity, headers)
     parsed.data_rows = len(source_rows)
     if parsed.missing_columns:
         return parsed
     arrays = {target: columns[header] for header, target in mapping.items()}
-    ordered = {col.name: pa.array(arrays[col.name], pa.string()) for col in parsed.entity.columns}
-    ordered[SOURCE_ROW] = pa.array(source_rows, pa.int64())
-    if parsed.unknown_columns:
-        extra_cols = [columns[name] for name in parsed.unknown_columns]
+    ordered = {col.name: _arrow(arrays[col.name]) for col in parsed.entity.columns}
+    ordered[SOURCE_ROW] = source_rows
+    if parsed.unknown_columns:  # rare: worth a Python loop to keep the values as JSON
+        extra_cols = [_python(columns[name]) for name in parsed.unknown_columns]
         extra = [
             json.dumps(dict(zip(parsed.unknown_columns, values, strict=True)), ensure_ascii=False)
             for values in zip(*extra_cols, strict=True)
@@ -108,33 +123,45 @@ def _locate_short_record(text: str, width: int) -> str:
     return "the file ends inside a quoted value"
 
 
+def _pyarrow_csv(data: bytes, width: int, encoding: str) -> pa.Table:
+    names = [f"c{i}" for i in range(width)]
+    return pacsv.read_csv(
+        io.BytesIO(data),
+        read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, encoding=encoding),
+        parse_options=pacsv.ParseOptions(newlines_in_values=True),
+        convert_options=pacsv.ConvertOptions(
+            column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False, quoted_strings_can_be_null=False
+        ),
+    )
+
+
 def read_csv(entity: Entity, data: bytes) -> Parsed:
-    text, encoding = decode(data)
+    """A CSV file: UTF-8 (a byte-order mark removed), or Windows-1252 when the bytes are not valid UTF-8."""
+    encoding = "utf-8"
+    if data.startswith(BOM):
+        data, encoding = data[len(BOM) :], "utf-8-sig"
+    first_line, _encoding = decode(data[: data.find(b"\n") + 1 or len(data)])
+    headers = [h.strip() for h in next(csv.reader(io.StringIO(first_line)), [])]
     parsed = Parsed(entity, encoding=encoding)
-    first_line = next(csv.reader(io.StringIO(text)), [])
-    headers = [h.strip() for h in first_line]
     if not headers:
         parsed.missing_columns = [col.name for col in entity.columns]
         return parsed
     try:
-        table = pacsv.read_csv(
-            io.BytesIO(text.encode("utf-8")),
-            read_options=pacsv.ReadOptions(column_names=[f"c{i}" for i in range(len(headers))], skip_rows=1),
-            parse_options=pacsv.ParseOptions(newlines_in_values=True),
-            convert_options=pacsv.ConvertOptions(
-                column_types={f"c{i}": pa.string() for i in range(len(headers))},
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
+        try:
+            table = _pyarrow_csv(data, len(headers), "utf8")
+        except pa.ArrowInvalid as error:
+            if "UTF8" not in str(error) and "UTF-8" not in str(error):
+                raise
+            parsed.encoding = "cp1252"
+            table = _pyarrow_csv(data, len(headers), "cp1252")
     except pa.ArrowInvalid:
-        parsed.parse_error = _locate_short_record(text, len(headers))
+        parsed.parse_error = _locate_short_record(decode(data)[0], len(headers))
         return parsed
-    if not text.endswith(("\n", "\r")) and table.num_rows and _last_record_open(text):
+    if not data.endswith((b"\n", b"\r")) and table.num_rows and _last_record_open(decode(data[-65536:])[0]):
         parsed.parse_error = "the file ends inside a quoted value"
         return parsed
-    columns = {header: table.column(f"c{i}").to_pylist() for i, header in enumerate(headers)}
-    return _finish(parsed, headers, columns, list(range(1, table.num_rows + 1)))
+    columns: dict[str, Column] = {header: table.column(f"c{i}") for i, header in enumerate(headers)}
+    return _finish(parsed, headers, columns, pa.array(range(1, table.num_rows + 1), pa.int64()))
 
 
 def _last_record_open(text: str) -> bool:
@@ -169,7 +196,60 @@ def _text(value: object) -> str | None:
     return str(value)
 
 
+def _json_schema(entity: Entity) -> pa.Schema:
+    """The contract as an Arrow schema for JSON Lines: nested objects by the dots in the column names."""
+    types = {Kind.INTEGER: pa.int64(), Kind.BOOLEAN: pa.bool_()}
+    top: dict[str, pa.DataType | dict[str, pa.DataType]] = {}
+    for column in entity.columns:
+        kind = types.get(column.kind, pa.string())
+        if "." in column.name:
+            parent, child = column.name.split(".", 1)
+            top.setdefault(parent, {})[child] = kind  # type: ignore[index]
+        else:
+            top[column.name] = kind
+    return pa.schema(
+        [pa.field(name, pa.struct(list(t.items())) if isinstance(t, dict) else t) for name, t in top.items()]
+    )
+
+
+def _read_jsonl_fast(entity: Entity, data: bytes) -> Parsed | None:
+    """JSON Lines read by Arrow against the contract's schema; None when the file needs the careful reader
+    (blank lines, values of another type, nested unknown fields, anything that does not parse)."""
+    lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    if b"\n\n" in data or data.startswith(b"\n"):
+        return None
+    try:
+        table = pajson.read_json(
+            io.BytesIO(data),
+            read_options=pajson.ReadOptions(block_size=max(len(data), 1 << 20)),
+            parse_options=pajson.ParseOptions(explicit_schema=_json_schema(entity), unexpected_field_behavior="infer"),
+        )
+        while any(pa.types.is_struct(field.type) for field in table.schema):
+            table = table.flatten()
+        table = pa.table({name: table.column(name).cast(pa.string()) for name in table.column_names})
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+        return None
+    if table.num_rows != lines:
+        return None
+    parsed = Parsed(entity, encoding="utf-8")
+    if table.num_rows:  # a field named in no record is missing, as the careful reader sees it
+        headers = [name for name in table.column_names if re.search(rb'"%s"\s*:' % _leaf(name), data)]
+    else:
+        headers = [col.name for col in entity.columns]  # an empty delivery has no columns to miss
+    columns: dict[str, Column] = {name: table.column(name) for name in table.column_names}
+    return _finish(parsed, headers, columns, pa.array(range(1, table.num_rows + 1), pa.int64()))
+
+
+def _leaf(name: str) -> bytes:
+    return re.escape(name.rsplit(".", 1)[-1]).encode()
+
+
 def read_jsonl(entity: Entity, data: bytes) -> Parsed:
+    return _read_jsonl_fast(entity, data) or _read_jsonl_careful(entity, data)
+
+
+def _read_jsonl_careful(entity: Entity, data: bytes) -> Parsed:
+    """Line by line: exact line numbers for errors, any shape of record."""
     text, encoding = decode(data)
     parsed = Parsed(entity, encoding=encoding)
     records: list[dict[str, object]] = []
@@ -194,8 +274,8 @@ def read_jsonl(entity: Entity, data: bytes) -> Parsed:
         headers.extend(name for name in record if name not in headers)
     if not records:
         headers = [col.name for col in entity.columns]  # an empty delivery has no columns to miss
-    columns = {name: [_text(record.get(name)) for record in records] for name in headers}
-    return _finish(parsed, headers, columns, source_rows)
+    columns: dict[str, Column] = {name: [_text(record.get(name)) for record in records] for name in headers}
+    return _finish(parsed, headers, columns, pa.array(source_rows, pa.int64()))
 
 
 _TOTALS = re.compile(r"^\s*(grand\s+)?totals?\b", re.IGNORECASE)
@@ -206,10 +286,10 @@ def _find_sheet(sheet_names: list[str], entity: Entity) -> str | None:
     return next((name for name in sheet_names if header_key(name) in accepted), None)
 
 
-def _header_row(rows: list[tuple], entity: Entity) -> int | None:
+def _header_row(rows: list[list[str | None]], entity: Entity) -> int | None:
     """The index of the header row among the first rows: the first that names most contract columns."""
     for index, row in enumerate(rows):
-        headers = [str(cell) for cell in row if cell is not None]
+        headers = [cell for cell in row if cell]
         if not headers:
             continue
         mapping, _missing, _unknown = map_headers(entity, headers)
@@ -218,46 +298,53 @@ def _header_row(rows: list[tuple], entity: Entity) -> int | None:
     return None
 
 
-def read_sheet(entity: Entity, workbook) -> Parsed:
-    """One sheet of the Carers Hub workbook: title rows, merged headers, blank and totals rows handled."""
+def _cell(value: object) -> str | None:
+    """A workbook cell as text; an empty cell is None."""
+    text = _text(value)
+    return text if text else None
+
+
+def read_sheet(entity: Entity, workbook: python_calamine.CalamineWorkbook) -> Parsed:
+    """One sheet of the Carers Hub workbook: title rows, merged headers, blank and totals rows handled.
+
+    ``_source_row`` is the Excel row number."""
     parsed = Parsed(entity, encoding="xlsx")
-    sheet_name = _find_sheet(workbook.sheetnames, entity)
+    sheet_name = _find_sheet(workbook.sheet_names, entity)
     if sheet_name is None:
         parsed.sheet_found = False
         parsed.missing_columns = [col.name for col in entity.columns]
         return parsed
-    rows = list(workbook[sheet_name].iter_rows(values_only=True))
+    rows = [
+        [_cell(cell) for cell in row] for row in workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
+    ]
     header_index = _header_row(rows[:10], entity)
     if header_index is None:
-        first = next((row for row in rows if any(cell is not None for cell in row)), ())
-        headers = [_text(cell) or "" for cell in first]
-        return _finish(parsed, headers, {h: [] for h in headers}, [])
-    headers = [_text(cell) or "" for cell in rows[header_index]]
+        headers = next((row for row in rows if any(row)), [])
+        return _finish(parsed, [h or "" for h in headers], {}, pa.array([], pa.int64()))
+    headers = [cell or "" for cell in rows[header_index]]
     values: list[list[str | None]] = []
     source_rows: list[int] = []
     for number, row in enumerate(rows[header_index + 1 :], start=header_index + 2):
-        cells = [_text(cell) for cell in row]
-        filled = [cell for cell in cells if cell is not None and cell.strip()]
+        filled = [cell for cell in row if cell and cell.strip()]
         if not filled or _TOTALS.match(filled[0]):
             continue
-        values.append(cells + [None] * (len(headers) - len(cells)))
+        values.append(row + [None] * (len(headers) - len(row)))
         source_rows.append(number)
-    columns = {h: [row[i] for row in values] for i, h in enumerate(headers) if h}
-    return _finish(parsed, [h for h in headers if h], columns, source_rows)
+    columns: dict[str, Column] = {h: [row[i] for row in values] for i, h in enumerate(headers) if h}
+    return _finish(parsed, [h for h in headers if h], columns, pa.array(source_rows, pa.int64()))
 
 
 def read_workbook(entities: tuple[Entity, ...], data: bytes) -> list[Parsed]:
-    from openpyxl import load_workbook
-
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except python_calamine.CalamineError as error:
         message = f"the workbook cannot be opened ({type(error).__name__}; the file may be cut off)"
         return [Parsed(entity, encoding="xlsx", parse_error=message) for entity in entities]
     try:
         return [read_sheet(entity, workbook) for entity in entities]
-    finally:
-        workbook.close()
+    except python_calamine.CalamineError as error:
+        message = f"a sheet cannot be read ({type(error).__name__}; the file may be damaged)"
+        return [Parsed(entity, encoding="xlsx", parse_error=message) for entity in entities]
 
 
 def read_delivery(entities: tuple[Entity, ...], file_name: str, data: bytes) -> list[Parsed]:

@@ -7,7 +7,7 @@ under ``ASCWH_HOME`` (``./.ascwh`` unless set), so the CLI, the DAGs and docker-
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 ENV_VARS = (
@@ -32,10 +32,17 @@ class Settings:
     quarantine: Path  # readable reports of quarantined deliveries
     docs: Path  # Great Expectations Data Docs
 
+    def __post_init__(self) -> None:
+        # absolute, so that they mean the same in every process and task (and to Great Expectations)
+        for item in fields(self):
+            object.__setattr__(self, item.name, Path(getattr(self, item.name)).absolute())
+
     @classmethod
-    def from_env(cls, **overrides: Path | str | None) -> Settings:
-        """Settings from the environment, with explicit overrides (None means "not given")."""
-        home = Path(os.environ.get("ASCWH_HOME", ".ascwh"))
+    def from_env(cls, home: Path | None = None, **overrides: Path | str | None) -> Settings:
+        """Settings from the environment, with explicit overrides (None means "not given"), as absolute paths.
+
+        ``home`` replaces ``ASCWH_HOME`` as the folder the paths not set otherwise default to."""
+        home = Path(home or os.environ.get("ASCWH_HOME", ".ascwh"))
         settings = cls(
             landing=Path(os.environ.get("ASCWH_LANDING", home / "landing")),
             archive=Path(os.environ.get("ASCWH_ARCHIVE", home / "archive")),
