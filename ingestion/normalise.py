@@ -110,7 +110,7 @@ def _dated(raw: str, parsed: str, column: Column, floor: str) -> tuple[str, str]
 
 
 def _date(raw: str, column: Column) -> tuple[str, str]:
-    serial = rf"regexp_full_match({raw}, '\d{{5}}(\.0+)?')"
+    serial = rf"regexp_full_match({raw}, '\d{{1,5}}(\.0+)?')"  # an Excel date serial number
     parsed = (
         f"(CASE WHEN {serial} THEN DATE '1899-12-30' + CAST(floor(CAST({raw} AS DOUBLE)) AS INTEGER) "
         f"ELSE CAST(try_strptime({raw}, {_list(DATE_FORMATS)}) AS DATE) END)"

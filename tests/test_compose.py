@@ -116,9 +116,7 @@ def _dockerfile_of(service: dict) -> Path | None:
 
 def _airflow_services(compose: dict) -> dict[str, dict]:
     """Services built from docker/Dockerfile, i.e. the ones that run Airflow."""
-    return {
-        name: svc for name, svc in _services(compose).items() if _dockerfile_of(svc) == DOCKERFILE.resolve()
-    }
+    return {name: svc for name, svc in _services(compose).items() if _dockerfile_of(svc) == DOCKERFILE.resolve()}
 
 
 def _environment(service: dict) -> dict[str, str]:
@@ -148,9 +146,7 @@ def _mounts(service: dict) -> list[dict]:
             continue
         source, target, mode = parts[0], parts[1], parts[2] if len(parts) > 2 else ""
         kind = "bind" if source.startswith((".", "/", "~")) else "volume"
-        mounts.append(
-            {"type": kind, "source": source, "target": target, "read_only": "ro" in mode.split(",")}
-        )
+        mounts.append({"type": kind, "source": source, "target": target, "read_only": "ro" in mode.split(",")})
     return mounts
 
 
@@ -253,9 +249,7 @@ def _airflow_invocations(service: dict) -> list[list[str]]:
         words = shlex.split(command) if isinstance(command, str) else [str(w) for w in command]
         words = [_interpolate(w) for w in words]
         if words and words[0] == "bash":
-            invocations += _airflow_invocations_in_shell(
-                " ".join(words[1:]) if "-c" not in words else words[-1]
-            )
+            invocations += _airflow_invocations_in_shell(" ".join(words[1:]) if "-c" not in words else words[-1])
         elif words and words[0] != "python":
             invocations.append(words[1:] if words[0] == "airflow" else words)
     elif "entrypoint" in service:
@@ -372,9 +366,7 @@ def build_problems(compose: dict, root: Path = ROOT) -> list[str]:
         if not context.is_dir():
             problems.append(f"{name}: build context {context} is not a folder")
             continue
-        dockerfile = (
-            "Dockerfile" if isinstance(build, str) else _interpolate(build.get("dockerfile", "Dockerfile"))
-        )
+        dockerfile = "Dockerfile" if isinstance(build, str) else _interpolate(build.get("dockerfile", "Dockerfile"))
         if not (context / dockerfile).is_file():
             problems.append(f"{name}: dockerfile {dockerfile} not found in {context}")
     return problems
@@ -474,9 +466,7 @@ def test_dockerfile_base_image_matches_the_lock(dockerfile_text: str):
     lock = tomllib.loads((ROOT / "uv.lock").read_text())
     airflow = next(p["version"] for p in lock["package"] if p["name"] == "apache-airflow")
     python = re.search(r"(\d+\.\d+)", lock["requires-python"]).group(1)
-    args = dict(
-        a.split("=", 1) for k, a in _dockerfile_instructions(dockerfile_text) if k == "ARG" and "=" in a
-    )
+    args = dict(a.split("=", 1) for k, a in _dockerfile_instructions(dockerfile_text) if k == "ARG" and "=" in a)
     froms = [a.split()[0] for k, a in _dockerfile_instructions(dockerfile_text) if k == "FROM"]
     final = re.sub(r"\$\{?(\w+)\}?", lambda m: args.get(m.group(1), m.group(0)), froms[-1]).strip("\"'")
     assert final == f"apache/airflow:{airflow}-python{python}"
@@ -571,9 +561,7 @@ def test_connections_point_at_services(compose: dict):
         assert api.port == 8080 and api.path.rstrip("/") == "/execution", name
         dags = env["AIRFLOW__CORE__DAGS_FOLDER"]
         binds = {m["target"]: m["source"] for m in _mounts(service) if m["type"] == "bind"}
-        assert Path(binds.get(dags, "")).as_posix().removeprefix("./") == "dags", (
-            f"{name}: {dags} is not ./dags"
-        )
+        assert Path(binds.get(dags, "")).as_posix().removeprefix("./") == "dags", f"{name}: {dags} is not ./dags"
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -590,9 +578,7 @@ def _ascwh_names_in_code() -> set[str]:
     return names
 
 
-def test_env_names_the_settings_the_code_reads(
-    compose: dict, dockerfile_text: str, monkeypatch: pytest.MonkeyPatch
-):
+def test_env_names_the_settings_the_code_reads(compose: dict, dockerfile_text: str, monkeypatch: pytest.MonkeyPatch):
     """Compose sets every ENV_VARS name, sets no ASCWH_* name the code doesn't read, and keeps the paths."""
     try:
         settings = importlib.import_module("ingestion.settings")
@@ -613,13 +599,9 @@ def test_env_names_the_settings_the_code_reads(
         volumes = [m["target"] for m in _mounts(service) if m["type"] == "volume"]
         for field in dataclasses.fields(resolved):
             path = Path(getattr(resolved, field.name))
-            assert any(path.is_relative_to(v) for v in volumes), (
-                f"{name}: {field.name}={path} is on no volume"
-            )
+            assert any(path.is_relative_to(v) for v in volumes), f"{name}: {field.name}={path} is on no volume"
         # The image creates one landing folder per feed (the volume starts with them).
-        missing = [
-            f for f in getattr(settings, "FEEDS", ()) if f"{resolved.landing}/{f}" not in dockerfile_text
-        ]
+        missing = [f for f in getattr(settings, "FEEDS", ()) if f"{resolved.landing}/{f}" not in dockerfile_text]
         assert missing == [], f"docker/Dockerfile does not create {resolved.landing}/<feed> for {missing}"
 
 
@@ -630,9 +612,7 @@ def test_env_names_the_settings_the_code_reads(
 
 def test_schema_check_rejects_an_invalid_file(tmp_path: Path):
     broken = tmp_path / "docker-compose.yml"
-    broken.write_text(
-        COMPOSE_FILE.read_text().replace("restart: unless-stopped", "restartt: unless-stopped", 1)
-    )
+    broken.write_text(COMPOSE_FILE.read_text().replace("restart: unless-stopped", "restartt: unless-stopped", 1))
     result = subprocess.run(
         [_tool("check-jsonschema"), "--builtin-schema", "vendor.compose-spec", str(broken)],
         capture_output=True,
@@ -652,17 +632,13 @@ def test_checkers_catch_path_typos(compose: dict, dockerfile_text: str, dockerig
     assert any("docker/Dockerfil" in p for p in build_problems(broken))
     typo = dockerfile_text.replace("COPY pyproject.toml uv.lock", "COPY pyproject.toml uv.lokc")
     assert any("uv.lokc" in p for p in copy_problems(typo, ROOT, dockerignore_text))
-    assert any(
-        "excluded" in p for p in copy_problems(dockerfile_text, ROOT, dockerignore_text + "\nuv.lock\n")
-    )
+    assert any("excluded" in p for p in copy_problems(dockerfile_text, ROOT, dockerignore_text + "\nuv.lock\n"))
 
 
 def test_invocation_parser():
     service = {
         "command": ["bash", "-c", "set -e\nairflow db migrate && airflow version\necho /opt/airflow/x"],
-        "healthcheck": {
-            "test": ["CMD-SHELL", 'airflow jobs check --job-type TriggererJob --hostname "$${H}"']
-        },
+        "healthcheck": {"test": ["CMD-SHELL", 'airflow jobs check --job-type TriggererJob --hostname "$${H}"']},
     }
     calls = _airflow_invocations(service)
     assert [_subcommand(c) for c in calls] == [("db", "migrate"), ("version",), ("jobs", "check")]

@@ -1,0 +1,312 @@
+"""Calibration: the published figures (``shared/reference-figures.md``) and the parameters derived from them.
+
+Volumes are for scale 1 (Gloucestershire) and one year; the simulation multiplies them by the scale.
+Safeguarding and DoLS are Worcestershire's figures scaled by adult population. Parameters that the published
+figures do not pin down directly (how many contacts come from repeat callers, how long reviews are delayed...)
+were tuned by running the simulator and measuring its files; ``tests/test_simulate.py`` checks the key ones.
+"""
+
+from __future__ import annotations
+
+from .population import ADULT_POPULATION
+from .rng import Weighted
+
+WARM_UP_DAYS = 760  # two years and a month of history before the first file
+
+# ---- council front door (reference: 89,740 contacts, 71,466 via the Adults Helpdesk / Referral Centre) -----
+CONTACTS_PER_YEAR = 89_740
+FRONT_DOOR_SHARE = 71_466 / 89_740
+_WEEKDAY = (1.22, 1.16, 1.12, 1.1, 1.05, 0.18, 0.17)  # Monday..Sunday
+WEEKDAY_FACTORS = tuple(factor * 7 / sum(_WEEKDAY) for factor in _WEEKDAY)  # mean 1
+CONTACT_CHANNEL = Weighted(
+    {
+        "Telephone": 52.8,
+        "Email": 30.0,
+        "Online form": 5.0,
+        "Professional portal": 6.2,
+        "Face to face": 4.0,
+        "Letter": 2.0,
+    }
+)
+CONTACT_SOURCE = Weighted(
+    {
+        "Self": 24,
+        "Family or friend": 26,
+        "GP": 10,
+        "Hospital": 12,
+        "Community health": 9,
+        "Police": 3,
+        "Housing": 2,
+        "Voluntary sector": 4,
+        "Care provider": 6,
+        "Other": 4,
+    }
+)
+# locality of contacts: Gloucester 21.9%, Stroud 18.59% (the two largest)
+CONTACT_LOCALITY = Weighted(
+    {
+        "Cheltenham": 17.6,
+        "Cotswold": 13.71,
+        "Forest of Dean": 14.2,
+        "Gloucester": 21.9,
+        "Stroud": 18.59,
+        "Tewkesbury": 14.0,
+    }
+)
+FRONT_DOOR_TEAM = Weighted({"Adults Helpdesk": 70, "Referral Centre": 30})
+OTHER_TEAM = Weighted(
+    {
+        "locality": 55,
+        "Hospital Discharge Team": 20,
+        "Learning Disability Team": 6,
+        "Transitions Team": 2,
+        "Complex Care Team": 6,
+        "Sensory Team": 3,
+        "Financial Assessment Team": 6,
+        "DoLS Team": 2,
+    }
+)
+# 42% of Helpdesk contacts end in no further action, signposting or information and advice
+FRONT_DOOR_OUTCOME = Weighted(
+    {
+        "No further action": 12,
+        "Information and advice": 18,
+        "Signposted to other services": 12,
+        "Referred to locality team": 21,
+        "Referred for short term support": 5,
+        "Referred to Carers Hub": 4,
+        "Safeguarding concern raised": 2,
+        "Referred to occupational therapy": 26,
+    }
+)
+OTHER_TEAM_OUTCOME = Weighted(
+    {
+        "No further action": 10,
+        "Information and advice": 10,
+        "Signposted to other services": 5,
+        "Referred to locality team": 47,
+        "Referred for short term support": 14,
+        "Referred to Carers Hub": 3,
+        "Safeguarding concern raised": 3,
+        "Referred to occupational therapy": 8,
+    }
+)
+# who a contact is about: someone new to the front door, a repeat caller, or a current client
+CONTACT_NEW_PERSON = 0.19
+CONTACT_CURRENT_CLIENT = 0.09
+REPEAT_WINDOW = 12_000  # recent contacts a repeat caller is drawn from (at scale 1)
+CONTACT_FEMALE = 0.56
+CONTACT_AGES = Weighted(
+    {(18, 24): 1.5, (25, 44): 4, (45, 64): 8.5, (65, 74): 14, (75, 84): 32, (85, 94): 33, (95, 101): 7}
+)
+
+# ---- council assessments (10,631 a year; 432 pending; 30.9 days' average wait) -----------------------------
+REQUEST_OUTCOME = Weighted(
+    {
+        "Progress to assessment, review or reassessment": 62,
+        "Progress to reablement/ST-Max": 16,
+        "NFA: Information and advice or signposting": 7,
+        "NFA: Support declined": 4,
+        "NFA: Referral to NHS services or NHS funded social care": 4,
+        "NFA: Self-funded client or under 12wk disregard": 3,
+        "NFA: Referral to other service within the local authority": 2,
+        "NFA: No services offered for other reason": 2,
+    }
+)
+REFERRAL_BECOMES_REQUEST = 0.58  # the rest the duty team resolves without opening a request
+HOSPITAL_ROUTE_SHARE = 0.14
+REQUEST_ROUTE = Weighted(
+    {
+        "Community / other route": 84,
+        "Diversion from hospital services": 6,
+        "Self-funder with depleted funds": 7,
+        "Planned entry (transition)": 3,
+    }
+)
+# request -> assessment start: gamma with this shape; mean by locality team (Cheltenham waits longest)
+ASSESSMENT_WAIT_SHAPE = 10.0
+ASSESSMENT_WAIT_MEAN = {
+    "Cheltenham": 44.0,
+    "Cotswold": 32.0,
+    "Forest of Dean": 33.0,
+    "Gloucester": 31.0,
+    "Stroud": 32.0,
+    "Tewkesbury": 30.0,
+}
+HOSPITAL_ASSESSMENT_WAIT = (0, 3)
+ASSESSMENT_DAYS_MEAN = {"Long term assessment": 12.0, "Short term assessment": 5.0}
+ELIGIBLE_SHARE = 0.42
+NOT_ELIGIBLE_OUTCOME = Weighted(
+    {
+        "NFA: Information and advice or signposting": 30,
+        "NFA: No services offered for other reason": 25,
+        "NFA: Support declined": 15,
+        "NFA: Self-funded client or under 12wk disregard": 15,
+        "NFA: Referral to NHS services or NHS funded social care": 10,
+        "NFA: Other": 5,
+    }
+)
+REASSESSMENT_CHANGES_SERVICE = 0.35
+BROKERAGE_DAYS_MEAN = 12.0
+# primary support reason: (share of assessments, share of them aged 18-64)
+PSR_SHARES: dict[str, tuple[float, float]] = {
+    "physical": (70, 0.13),
+    "learning": (10, 0.18),
+    "memory": (9, 0.11),
+    "unknown": (6, 0.23),
+    "social": (2, 0.48),
+    "mental": (2, 0.40),
+    "sensory": (1, 0.31),
+}
+# new clients' reasons are weighted so that, with the reassessments of long-term clients (more of them with a
+# learning disability), completed assessments show the published shares
+PSR_NEW_CLIENT_FACTOR = {"memory": 1.3, "learning": 0.6}
+PSR_VALUES: dict[str, Weighted[str]] = {
+    "physical": Weighted(
+        {"Physical support: Personal care support": 75, "Physical support: Access and mobility only": 25}
+    ),
+    "learning": Weighted({"Learning disability support": 1}),
+    "memory": Weighted({"Support with memory and cognition": 1}),
+    "unknown": Weighted({"Unknown": 1}),
+    "social": Weighted(
+        {
+            "Social support: Support for social isolation or other reason": 60,
+            "Social support: Substance misuse support": 32,
+            "Social support: Asylum seeker support": 8,
+        }
+    ),
+    "mental": Weighted({"Mental health support": 1}),
+    "sensory": Weighted(
+        {
+            "Sensory support: Support for visual impairment": 50,
+            "Sensory support: Support for hearing impairment": 40,
+            "Sensory support: Support for dual impairment": 10,
+        }
+    ),
+}
+# long-term clients at the start of the warm-up (people supported: 65+ physical 54%, LD 26%, 18-64 physical
+# 15%, mental health 5%), and their ages
+LONG_TERM_CLIENTS = 6_400
+LONG_TERM_MIX = Weighted(
+    {
+        ("physical", "older"): 54,
+        ("learning", "working"): 9,
+        ("learning", "older"): 17,
+        ("physical", "working"): 15,
+        ("mental", "working"): 5,
+    }
+)
+OLDER_AGES = Weighted({(65, 74): 18, (75, 84): 36, (85, 94): 38, (95, 101): 8})
+WORKING_AGES = Weighted({(18, 24): 10, (25, 44): 32, (45, 64): 58})
+MENTAL_HEALTH_AGES = Weighted({(18, 29): 12, (30, 49): 31, (50, 59): 24, (60, 69): 21, (70, 85): 12})
+# annual mortality of long-term clients by setting; other endings of long-term support
+ANNUAL_MORTALITY = {"nursing": 0.36, "residential": 0.3, "community_older": 0.13, "working": 0.025}
+OTHER_END_YEARS = 4.5
+LIFELONG_NEEDS = frozenset({"learning", "mental"})  # long-term support that lasts: lower exits
+LIFELONG_FACTOR = 3.0
+# reviews: due a year after the last (or the start of support), done after an exponential delay that is
+# shorter for reviews falling due in the reporting year (reviews up to date 50% -> 67%)
+REVIEW_DELAY_WARM_UP = 680.0  # mean days overdue, for reviews falling due before the reporting year
+REVIEW_DELAY_REPORTING_YEAR = 165.0
+REVIEW_OUTCOME = Weighted(
+    {
+        "Continuation of support or services": 40,
+        "Progress to assessment, review or reassessment": 55,
+        "NFA: Support ended as planned": 5,
+    }
+)
+REVIEW_OUTCOME_LIFELONG = Weighted(
+    {
+        "Continuation of support or services": 78,
+        "Progress to assessment, review or reassessment": 20,
+        "NFA: Support ended as planned": 2,
+    }
+)
+REVIEW_ACHIEVED = Weighted({"Fully": 50, "Partially": 35, "Not achieved": 10, None: 5})
+UNPLANNED_REVIEWS_PER_CLIENT_YEAR = 0.12
+STMAX_DAYS = (7, 42)
+STMAX_OUTCOME = Weighted(
+    {
+        "NFA: Support ended as planned": 44,
+        "Progress to assessment, review or reassessment": 40,
+        "Progress to support planning or services": 8,
+        "Admitted to hospital": 5,
+        "NFA: Deceased": 3,
+    }
+)
+DIRECT_PAYMENT_SHARE = 0.117  # of long-term community service users
+CARER_DIRECT_PAYMENT_SHARE = 0.046
+CARER_ASSESSMENTS_PER_YEAR = 360
+LATE_UPDATE_DAYS = (8, 60)
+
+# ---- health (delegated OT, mental health social work, reablement, Home First, AMHP) ------------------------
+OT_REFERRALS_FROM_ELSEWHERE_PER_YEAR = 5_500  # GP and hospital referrals on top of the council's
+OT_TRIAGE = Weighted({"Resolved at referral centre": 40, "Added to waiting list": 34, "Not accepted": 26})
+# OT waiting: 1,246 pending, 63.5 days' average; Forest of Dean the largest list (293), Cotswold the longest
+# wait (19 months)
+OT_WAIT_MEAN = {
+    "Cheltenham": 52.0,
+    "Cotswold": 50.0,
+    "Forest of Dean": 102.0,
+    "Gloucester": 52.0,
+    "Stroud": 52.0,
+    "Tewkesbury": 52.0,
+}
+OT_WAIT_CAP = 480
+OT_COTSWOLD_LONG_WAIT = (0.012, 470, 590)  # share of Cotswold's list waiting (uniformly) this long
+MH_REFERRALS_PER_YEAR = 1_500
+MH_WAITING_SHARE = 0.45
+MH_WAIT = {"East": (108, 146), "West": (100, 350)}  # East: uniform; West: 100 + exponential, capped
+MH_WEST_WAIT_MEAN_EXTRA = 46.0
+REABLEMENT_PER_YEAR = 3_051
+REABLEMENT_FROM_HOSPITAL = 0.66
+AT_HOME_91_DAYS = 0.939
+HOME_FIRST_PER_YEAR = 1_200
+AMHP_PER_YEAR = 900
+HEALTH_PATIENT_IS_COUNCIL_PERSON = 0.45
+HEALTH_REPEAT_PATIENT = 0.15
+
+# ---- Carers Hub (9,370 registered at 31 Dec 2023; 195 assessments a month) ---------------------------------
+HUB_OPENED_YEARS_BEFORE_WARM_UP = 2.5
+CARER_REGISTRATIONS_PER_YEAR = 4_300
+CARER_ACTIVE_YEARS_MEAN = 2.7
+CARER_IS_COUNCIL_PERSON = 0.12
+CARED_FOR_IS_COUNCIL_PERSON = 0.45
+CARED_FOR_COUNCIL_ID_RECORDED = 0.25
+FIRST_ASSESSMENT_SHARE = 0.6
+ASSESSMENT_REFERRAL_GAP_MEAN = 25.0  # registration -> referral, so that registration -> completion is ~35 days
+HOLISTIC_ASSESSMENTS_PER_MONTH = 144
+CARE_ACT_ASSESSMENTS_PER_MONTH = 458 / 9
+ASSESSMENT_WAIT_MEAN_DAYS = {"Holistic": 7.0, "Care Act compliant": 16.0}
+SUPPORT_PER_MONTH = {  # April-December 2023 counts / 9 months, plus smaller activities
+    "Welcome call": 4_508 / 9,
+    "Peer support group": 848 / 9,
+    "Short break respite": 2_916 / 9,
+    "Counselling referral": 748 / 9,
+    "Carers emergency scheme": 40,
+    "Training": 30,
+    "Direct payment": 15,
+}
+
+# ---- safeguarding and DoLS: Worcestershire per adult, scaled to Gloucestershire ----------------------------
+ADULT_SCALE = sum(ADULT_POPULATION.values()) / 485_737
+CONCERNS_PER_YEAR = 4_455 * ADULT_SCALE
+S42_SHARE = 1_025 / 4_455
+OTHER_ENQUIRY_SHARE = 0.27 - S42_SHARE
+CONCERN_ABOUT_UNKNOWN_PERSON = 0.22
+ENQUIRY_DAYS_MEAN = 95.0
+# enquiries open before the reporting year took longer: the backlog fell (1,305 concluded, 1,025 + other started)
+ENQUIRY_DAYS_MEAN_BEFORE = 127.0
+MSP_ASKED = Weighted(
+    {
+        "Yes - asked and outcomes expressed": 70,
+        "Yes - asked but no outcomes expressed": 12,
+        "No": 10,
+        "Don't know": 4,
+        "Not recorded": 4,
+    }
+)
+OUTCOMES_ACHIEVED = Weighted({"Fully achieved": 68, "Partially achieved": 31, "Not achieved": 1})
+DOLS_PER_YEAR = 3_963 * ADULT_SCALE
+DOLS_PRIORITY = Weighted({"High": 30, "Medium": 40, "Low": 30})
+DOLS_WAIT_MEAN = {"High": 125.0, "Medium": 140.0, "Low": 165.0}

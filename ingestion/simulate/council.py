@@ -1,0 +1,541 @@
+"""The council's adult social care case management system: front door contacts and Client Level Data events.
+
+People reach the front door (contacts); some become requests, requests lead to assessments after a wait,
+assessments to short-term (ST-Max) or long-term services, long-term clients are reviewed and reassessed, and
+they die or leave. Each change of an event is visible from the day it is recorded, which is sometimes weeks
+after it happened (a late update). A few events are duplicates recorded in error and deleted later. The
+nightly files are written by :mod:`.council_extract`.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+
+from . import calibration as cal
+from .council_extract import CouncilExtract
+from .council_model import (
+    ASSESSMENT,
+    CALLER_NOISE,
+    CALLER_SYSTEMS,
+    CARER,
+    CARER_COMPONENT,
+    COMMUNITY_ACCOMMODATION,
+    CONTINUATION,
+    DECEASED,
+    DETAIL_COLUMNS,
+    DISABILITY,
+    FUNDING,
+    GENDER,
+    GENDER_SAME_AS_BIRTH,
+    HAS_CARER,
+    MARITAL_STATUS,
+    PROGRESS_ASSESSMENT,
+    PROGRESS_SERVICES,
+    PROGRESS_STMAX,
+    PSR_GIVEN_WORKING_AGE,
+    RECORDED_ETHNICITY_GAP,
+    RELIGION,
+    REQUEST,
+    REVIEW,
+    SERVICE,
+    SERVICE_CATALOGUE,
+    SERVICE_MIX,
+    SERVICE_USER,
+    SETTING_ACCOMMODATION,
+    SEXUAL_ORIENTATION,
+    Client,
+    Event,
+)
+from .delivery import Deliverer, Row
+from .population import LOCALITIES
+from .rng import mix, unit
+from .timefmt import local_timestamp
+from .truth import COUNCIL_ID
+from .world import Pool, World
+
+
+class Council:
+    """State and daily behaviour of the council system, and its nightly files."""
+
+    def __init__(self, world: World) -> None:
+        self.world, self.pop = world, world.population
+        self.rng = world.stream("council")
+        self.clients: dict[int, Client] = {}
+        self.known: Pool[int] = Pool()  # people with a council id, alive
+        self.long_term: Pool[int] = Pool()  # people with an open long-term service
+        self.care_homes: Pool[int] = Pool()  # long-term clients in residential or nursing care
+        self.extract = CouncilExtract(self.pop, self.clients, world.start_day)
+        self.recent_callers: list[list[int]] = [[] for _ in LOCALITIES]  # per locality, most recent last
+        self._next_cid, self._next_event, self._next_contact = 10_001, 100_001, 1_000_001
+        self._provider_ids = [f"1-{100_000_000 + mix(world.seed, 77, index) % 900_000_000}" for index in range(240)]
+        self._repeat_window = [
+            max(50, int(cal.REPEAT_WINDOW * world.scale * cal.CONTACT_LOCALITY.share(name))) for name in LOCALITIES
+        ]
+
+    # ---- people ---------------------------------------------------------------------------------------
+
+    def client_of(self, person: int, *, client_type: str = SERVICE_USER, psr_group: str | None = None) -> Client:
+        """The person's council record, created (with a new council id) the first time it is needed."""
+        client = self.clients.get(person)
+        if client is not None:
+            return client
+        rng, day = self.rng, self.world.today
+        working_age = self.pop.age(person, day) < 65
+        group = psr_group or PSR_GIVEN_WORKING_AGE[working_age](rng)
+        psr = cal.PSR_VALUES[group](rng) if client_type == SERVICE_USER else None
+        seed = self.pop.noise[person]
+        traits = tuple(
+            table.at(unit(seed, 40 + index))
+            for index, table in enumerate(
+                (RECORDED_ETHNICITY_GAP, RELIGION, SEXUAL_ORIENTATION, MARITAL_STATUS, GENDER_SAME_AS_BIRTH, DISABILITY)
+            )
+        )
+        client = Client(
+            person=person,
+            cid=self._next_cid,
+            psr_group=group,
+            psr=psr,
+            client_type=client_type,
+            accommodation=COMMUNITY_ACCOMMODATION(rng),
+            funding=FUNDING(rng),
+            has_carer=HAS_CARER(rng) if client_type == SERVICE_USER else None,
+            traits=traits,
+        )
+        self._next_cid += 1
+        self.pop.council_id[person] = client.cid
+        self.clients[person] = client
+        self.known.add(person)
+        return client
+
+    def die(self, client: Client, day: int) -> None:
+        """Record a death and close everything the person had open."""
+        if client.death:
+            return
+        client.death = day
+        self.pop.death_day[client.person] = day
+        self.known.discard(client.person)
+        for event in [client.lt, client.st, *client.open]:
+            if event is not None and not event.done:
+                self.close(event, day, DECEASED)
+
+    # ---- events ---------------------------------------------------------------------------------------
+
+    def _event(self, client: Client, kind: str, start: int, team: str, **detail: object) -> Event:
+        values: list[object] = [None] * len(DETAIL_COLUMNS)
+        for name, value in detail.items():
+            values[DETAIL_COLUMNS.index(name)] = value
+        if client.linked is not None:
+            values[-1] = COUNCIL_ID.format(client.linked.cid)
+        event = Event(self._next_event, client, kind, start, team, values, client.client_type)
+        self._next_event += 1
+        self.extract.touch(event, self.world.today)
+        if self.rng.random() < self.world.rates("deleted_event"):
+            self._duplicate_in_error(event)
+        return event
+
+    def _duplicate_in_error(self, event: Event) -> None:
+        twin = Event(
+            self._next_event,
+            event.client,
+            event.kind,
+            event.start,
+            event.team,
+            list(event.detail),
+            event.client_type,
+            doomed=True,
+        )
+        self._next_event += 1
+        self.extract.touch(twin, self.world.today)
+        self.world.at(self.world.today + self.rng.randint(1, 20), lambda: self._delete(twin))
+
+    def _delete(self, event: Event) -> None:
+        day = self.world.today
+        self.extract.delete(event, day, local_timestamp(day, self.rng.randrange(8 * 60, 18 * 60)))
+
+    def close(self, event: Event, end: int, outcome: str) -> None:
+        """End an event on ``end``; it is recorded then, a day or two later, or (a late update) weeks later."""
+        if event.done:
+            return
+        event.done = True
+        client = event.client
+        client.open.discard(event)
+        if client.lt is event:
+            client.lt = None
+            self.long_term.discard(client.person)
+            self.care_homes.discard(client.person)
+        if client.st is event:
+            client.st = None
+        rng = self.rng
+        if rng.random() < self.world.rates("late_update"):
+            lag, late = rng.randint(*cal.LATE_UPDATE_DAYS), True
+        else:
+            lag, late = (0 if rng.random() < 0.7 else rng.randint(1, 3)), False
+
+        def record() -> None:
+            event.end, event.outcome, event.late = end, outcome, late
+            self.extract.touch(event, self.world.today)
+
+        self.world.at(end + lag, record)
+
+    # ---- seeding --------------------------------------------------------------------------------------
+
+    def seed(self, day: int) -> None:
+        """Long-term clients already supported when the warm-up starts."""
+        rng, pop = self.rng, self.pop
+        for _ in range(round(cal.LONG_TERM_CLIENTS * self.world.scale)):
+            group, ages = cal.LONG_TERM_MIX(rng)
+            bands = (
+                cal.OLDER_AGES if ages == "older" else cal.MENTAL_HEALTH_AGES if group == "mental" else cal.WORKING_AGES
+            )
+            locality = LOCALITIES.index(cal.CONTACT_LOCALITY(rng))
+            person = pop.add(day, bands, female=0.58, locality=locality)
+            client = self.client_of(person, psr_group=group)
+            self._start_long_term(client, day - rng.randint(30, 2500))
+            self._due_for_review(client, day + rng.randint(0, 365))
+
+    # ---- daily behaviour ------------------------------------------------------------------------------
+
+    def step(self, day: int) -> None:
+        rng, world = self.rng, self.world
+        weekday = cal.WEEKDAY_FACTORS[(day + 6) % 7]
+        for _ in range(world.count(rng, cal.CONTACTS_PER_YEAR, weekday)):
+            self._contact(day)
+        for _ in range(world.count(rng, cal.CARER_ASSESSMENTS_PER_YEAR)):
+            self._carer_assessment(day)
+        clients = len(self.long_term) / world.scale
+        for _ in range(world.count(rng, cal.UNPLANNED_REVIEWS_PER_CLIENT_YEAR * clients)):
+            person = self.long_term.sample(rng)
+            if person is not None:
+                self._review(self.clients[person], day, planned=False)
+
+    def _contact(self, day: int) -> None:
+        rng, pop = self.rng, self.pop
+        draw = rng.random()
+        locality = LOCALITIES.index(cal.CONTACT_LOCALITY(rng))
+        callers = self.recent_callers[locality]
+        person: int | None = None
+        if draw < cal.CONTACT_CURRENT_CLIENT:
+            person = self.long_term.sample(rng)
+        elif draw > cal.CONTACT_NEW_PERSON + cal.CONTACT_CURRENT_CLIENT and callers:
+            person = callers[rng.randrange(len(callers))]
+        if person is None or not pop.alive(person, day):
+            person = pop.add(day, cal.CONTACT_AGES, female=cal.CONTACT_FEMALE, locality=locality)
+        callers = self.recent_callers[pop.locality[person]]
+        callers.append(person)
+        if len(callers) > 2 * self._repeat_window[pop.locality[person]]:
+            del callers[: -self._repeat_window[pop.locality[person]]]
+        front_door = rng.random() < cal.FRONT_DOOR_SHARE
+        if front_door:
+            team = cal.FRONT_DOOR_TEAM(rng)
+            outcome = cal.FRONT_DOOR_OUTCOME(rng)
+        else:
+            team = cal.OTHER_TEAM(rng)
+            if team == "locality":
+                team = f"{LOCALITIES[pop.locality[person]]} Locality Team"
+            outcome = cal.OTHER_TEAM_OUTCOME(rng)
+        minute = rng.randrange(8 * 60, 18 * 60) if rng.random() < 0.93 else rng.randrange(0, 24 * 60)
+        self.extract.contact(day, person, self._contact_row(person, day, minute, team, outcome))
+        self._after_contact(person, day, team, outcome)
+
+    def _contact_row(self, person: int, day: int, minute: int, team: str, outcome: str) -> Row:
+        rng, pop = self.rng, self.pop
+        client = self.clients.get(person)
+        contact_id = f"CT{self._next_contact:08d}"
+        self._next_contact += 1
+        system = CALLER_SYSTEMS[rng.randrange(len(CALLER_SYSTEMS))]
+        first, last, born = pop.recorded(person, system, CALLER_NOISE)
+        dob = born.isoformat() if rng.random() < 0.8 else None
+        values: list[object] = [
+            contact_id,
+            local_timestamp(day, minute),
+            cal.CONTACT_CHANNEL(rng),
+            cal.CONTACT_SOURCE(rng),
+            COUNCIL_ID.format(client.cid) if client else None,
+            first,
+            last,
+            dob,
+            pop.postcode_at(person, day) if rng.random() < 0.85 else None,
+            pop.nhs_number(person),
+            GENDER[pop.sex[person]] if rng.random() < 0.92 else None,
+            team,
+            LOCALITIES[pop.locality[person]] if rng.random() < 0.96 else None,
+            outcome,
+        ]
+        return Row(values)
+
+    def _after_contact(self, person: int, day: int, team: str, outcome: str) -> None:
+        world = self.world
+        if outcome in ("Referred to locality team", "Referred for short term support"):
+            client = self.clients.get(person)
+            if client is not None and client.lt is not None:
+                if self.rng.random() < 0.3:
+                    self._review(client, day, planned=False)
+            elif (client is None or not (client.pending or client.open or client.st)) and (
+                self.rng.random() < cal.REFERRAL_BECOMES_REQUEST
+            ):
+                hospital = team == "Hospital Discharge Team" or self.rng.random() < cal.HOSPITAL_ROUTE_SHARE
+                self._request(self.client_of(person), day, hospital=hospital)
+        elif outcome == "Referred to occupational therapy":
+            world.health.referral_from_council(person, day)
+        elif outcome == "Safeguarding concern raised":
+            world.safeguarding.concern_from_contact(person, day)
+        elif outcome == "Referred to Carers Hub":
+            world.carers_hub.referral_from_contact(person, day)
+
+    def referral_from_safeguarding(self, person: int) -> None:
+        """Someone a safeguarding concern was about becomes known to the council."""
+        if person not in self.clients and self.pop.alive(person, self.world.today):
+            self._request(self.client_of(person), self.world.today, hospital=False)
+
+    def _locality_team(self, client: Client) -> str:
+        return f"{LOCALITIES[self.pop.locality[client.person]]} Locality Team"
+
+    def _request(self, client: Client, day: int, *, hospital: bool) -> None:
+        rng, world = self.rng, self.world
+        route = "Discharge from hospital" if hospital else cal.REQUEST_ROUTE(rng)
+        team = "Hospital Discharge Team" if hospital else self._locality_team(client)
+        request = self._event(client, REQUEST, day, team, Request_Route_of_Access=route)
+        client.open.add(request)
+        decided = day + (rng.randint(0, 2) if hospital else rng.randint(0, 5))
+        outcome = PROGRESS_STMAX if hospital and rng.random() < 0.6 else cal.REQUEST_OUTCOME(rng)
+
+        def decide() -> None:
+            if request.done:
+                return
+            self.close(request, world.today, outcome)
+            if outcome == PROGRESS_ASSESSMENT:
+                client.pending = True
+                if hospital:
+                    wait = rng.randint(*cal.HOSPITAL_ASSESSMENT_WAIT)
+                else:
+                    mean = cal.ASSESSMENT_WAIT_MEAN[LOCALITIES[self.pop.locality[client.person]]]
+                    wait = round(rng.gammavariate(cal.ASSESSMENT_WAIT_SHAPE, mean / cal.ASSESSMENT_WAIT_SHAPE))
+                world.at(max(world.today, day + wait), lambda: self._assessment(client, world.today, team))
+            elif outcome == PROGRESS_STMAX:
+                world.at(world.today + rng.randint(0, 3), lambda: self._st_max(client, world.today))
+
+        world.at(decided, decide)
+
+    def _assessment(self, client: Client, day: int, team: str) -> None:
+        if client.death:
+            return
+        client.pending = False
+        rng, world = self.rng, self.world
+        if client.client_type == CARER:
+            kind = "Unpaid carer assessment" if rng.random() < 0.8 else "Joint unpaid carer assessment"
+        else:
+            kind = "Long term assessment" if rng.random() < 0.8 else "Short term assessment"
+        mean = cal.ASSESSMENT_DAYS_MEAN.get(kind, 10.0)
+        end = day + round(rng.gammavariate(2.0, mean / 2.0))
+        eligible = rng.random() < (0.75 if client.client_type == CARER else cal.ELIGIBLE_SHARE)
+        assessment = self._event(client, ASSESSMENT, day, team, Assessment_Type=kind, Eligible_Needs_Identified=None)
+        client.open.add(assessment)
+
+        def complete() -> None:
+            if assessment.done:
+                return
+            assessment.detail[DETAIL_COLUMNS.index("Eligible_Needs_Identified")] = "Yes" if eligible else "No"
+            if not eligible:
+                self.close(assessment, world.today, cal.NOT_ELIGIBLE_OUTCOME(rng))
+                return
+            existing = client.lt
+            if client.client_type == CARER:
+                self.close(assessment, world.today, PROGRESS_SERVICES)
+                self._carer_service(client, world.today + rng.randint(0, 10))
+            elif existing is None:
+                self.close(assessment, world.today, PROGRESS_SERVICES)
+                start = world.today + round(rng.expovariate(1 / cal.BROKERAGE_DAYS_MEAN))
+                world.at(start, lambda: self._start_long_term(client, world.today) if not client.death else None)
+            elif rng.random() < cal.REASSESSMENT_CHANGES_SERVICE:
+                self.close(assessment, world.today, PROGRESS_SERVICES)
+                self.close(existing, world.today, PROGRESS_SERVICES)
+                self._start_long_term(client, world.today + 1)
+            else:
+                self.close(assessment, world.today, CONTINUATION)
+
+        world.at(end, complete)
+
+    def _st_max(self, client: Client, day: int) -> None:
+        if client.death or client.st is not None:
+            return
+        rng, world = self.rng, self.world
+        service = self._event(
+            client,
+            SERVICE,
+            day,
+            self._locality_team(client),
+            Service_Type="Short term support: ST-Max",
+            Service_Component="Reablement",
+            Delivery_Mechanism="CASSR commissioned support",
+            Provider_CQC_Location_ID=self._provider(rng),
+            Unit_Cost="0.00",
+            Cost_Frequency="No charge to client",
+            Planned_Units_Per_Week=f"{rng.randint(5, 21)}.0",
+        )
+        client.st = service
+        outcome = cal.STMAX_OUTCOME(rng)
+
+        def finish() -> None:
+            if service.done:
+                return
+            if outcome == DECEASED:
+                self.die(client, world.today)
+                return
+            self.close(service, world.today, outcome)
+            if outcome == PROGRESS_ASSESSMENT:
+                world.at(
+                    world.today + rng.randint(0, 7),
+                    lambda: self._assessment(client, world.today, self._locality_team(client)),
+                )
+            elif outcome == PROGRESS_SERVICES and client.lt is None:
+                self._start_long_term(client, world.today + rng.randint(1, 14))
+
+        world.at(day + rng.randint(*cal.STMAX_DAYS), finish)
+
+    def _provider(self, rng: random.Random) -> str:
+        return self._provider_ids[rng.randrange(len(self._provider_ids))]
+
+    def _start_long_term(self, client: Client, start: int) -> None:
+        """Open a long-term service (back-dated starts are allowed when seeding)."""
+        if client.death or client.lt is not None:
+            return
+        rng, world, pop = self.rng, self.world, self.pop
+        older = pop.age(client.person, start) >= 65
+        group = client.psr_group
+        mix_key = f"physical_{'older' if older else 'working'}" if group == "physical" else group
+        component = SERVICE_MIX.get(mix_key, SERVICE_MIX["other"])(rng)
+        service_type, setting, (low, high), frequency, (units_low, units_high) = SERVICE_CATALOGUE[component]
+        mechanism = "CASSR managed personal budget" if rng.random() < 0.12 else "CASSR commissioned support"
+        provider: str | None = self._provider(rng)
+        if setting == "community" and rng.random() < cal.DIRECT_PAYMENT_SHARE:
+            component, mechanism, provider, frequency = "Direct payment", "Direct payment", None, "Weekly"
+            low, high, units_low, units_high = 250.0, 520.0, 1, 1
+        units = rng.randint(int(units_low), int(units_high))
+        service = self._event(
+            client,
+            SERVICE,
+            start,
+            self._locality_team(client),
+            Service_Type=service_type,
+            Service_Component=component,
+            Delivery_Mechanism=mechanism,
+            Provider_CQC_Location_ID=provider,
+            Unit_Cost=f"{rng.uniform(low, high):.2f}",
+            Cost_Frequency=frequency,
+            Planned_Units_Per_Week=f"{units}.0",
+        )
+        client.lt = service
+        if not client.next_review:
+            self._due_for_review(client, start + 365)
+        client.accommodation = SETTING_ACCOMMODATION.get(setting, client.accommodation)
+        self.long_term.add(client.person)
+        if setting != "community":
+            self.care_homes.add(client.person)
+        lifelong = group in cal.LIFELONG_NEEDS
+        kind = "working" if lifelong or not older else "community_older"
+        mortality = cal.ANNUAL_MORTALITY[kind if setting == "community" else setting]
+        other_years = cal.OTHER_END_YEARS * (cal.LIFELONG_FACTOR if lifelong else 1)
+        now = world.today
+        death = max(now, start + round(rng.expovariate(-math.log1p(-mortality) / 365.25)))
+        other_end = max(now, start + round(rng.expovariate(1 / (other_years * 365.25))))
+        if death <= other_end:
+            world.at(death, lambda: self.die(client, world.today))
+        else:
+            outcome = (
+                "NFA: Support ended for other reason"
+                if rng.random() < 0.85
+                else "NFA: Responsibility moved to another local authority"
+            )
+            world.at(other_end, lambda: self.close(service, world.today, outcome))
+
+    def _due_for_review(self, client: Client, due: int) -> None:
+        """Plan the client's next review: due a year after the last, done after a delay that depends on how
+        stretched the teams are when it falls due (reviews up to date rose from 50% to 67% in the year)."""
+        world = self.world
+        mean = cal.REVIEW_DELAY_WARM_UP if due < world.start_day else cal.REVIEW_DELAY_REPORTING_YEAR
+        client.next_review = due + round(self.rng.expovariate(1 / mean))
+        planned = client.next_review
+
+        def review() -> None:
+            if client.next_review == planned and client.lt is not None and not client.death:
+                self._review(client, world.today, planned=True)
+
+        world.at(planned, review)
+
+    def _review(self, client: Client, day: int, *, planned: bool) -> None:
+        if client.lt is None or client.death or any(event.kind == REVIEW for event in client.open):
+            return
+        rng, world = self.rng, self.world
+        reason = "Planned review of long term support" if planned else "Unplanned review of long term support"
+        review = self._event(client, REVIEW, day, self._locality_team(client), Review_Reason=reason)
+        client.open.add(review)
+        if not planned:
+            outcome = PROGRESS_ASSESSMENT if rng.random() < 0.8 else CONTINUATION
+        elif client.psr_group in cal.LIFELONG_NEEDS:
+            outcome = cal.REVIEW_OUTCOME_LIFELONG(rng)
+        else:
+            outcome = cal.REVIEW_OUTCOME(rng)
+
+        def finish() -> None:
+            if review.done:
+                return
+            if planned:
+                review.detail[DETAIL_COLUMNS.index("Review_Outcomes_Achieved")] = cal.REVIEW_ACHIEVED(rng)
+            self.close(review, world.today, outcome)
+            if outcome == PROGRESS_ASSESSMENT:
+                world.at(
+                    world.today + rng.randint(0, 21),
+                    lambda: self._assessment(client, world.today, self._locality_team(client)),
+                )
+            elif outcome.startswith("NFA") and client.lt is not None:
+                self.close(client.lt, world.today, outcome)
+            self._due_for_review(client, world.today + 365)
+
+        world.at(day + rng.randint(0, 14), finish)
+
+    def _carer_assessment(self, day: int) -> None:
+        rng = self.rng
+        cared_for = self.long_term.sample(rng)
+        if cared_for is None:
+            return
+        carer_person = self.pop.add(
+            day,
+            cal.WORKING_AGES if rng.random() < 0.6 else cal.OLDER_AGES,
+            female=0.62,
+            locality=self.pop.locality[cared_for],
+        )
+        carer = self.client_of(carer_person, client_type=CARER)
+        carer.linked = self.clients[cared_for]
+        self._assessment(carer, day, self._locality_team(carer))
+
+    def _carer_service(self, carer: Client, start: int) -> None:
+        rng = self.rng
+        direct_payment = rng.random() < cal.CARER_DIRECT_PAYMENT_SHARE
+        component = "Direct payment" if direct_payment else CARER_COMPONENT(rng)
+        service = self._event(
+            carer,
+            SERVICE,
+            start,
+            self._locality_team(carer),
+            Service_Type="Unpaid carer support: Direct to unpaid carer",
+            Service_Component=component,
+            Delivery_Mechanism="Direct payment" if direct_payment else "CASSR commissioned support",
+            Provider_CQC_Location_ID=None if direct_payment else self._provider(rng),
+            Unit_Cost=f"{rng.uniform(150, 450) if direct_payment else rng.uniform(40, 80):.2f}",
+            Cost_Frequency="One-off" if direct_payment else "Per session",
+            Planned_Units_Per_Week=None if direct_payment else f"{rng.randint(1, 3)}.0",
+        )
+        self.world.at(
+            start + rng.randint(30, 365), lambda: self.close(service, self.world.today, "NFA: Support ended as planned")
+        )
+
+    # ---- files ----------------------------------------------------------------------------------------
+
+    def end_of_day(self, day: int) -> None:
+        self.extract.end_of_day(day)
+
+    def deliver(self, day: int, deliverer: Deliverer) -> None:
+        """The council's nightly files with extract date ``day`` (DoLS: see :mod:`.dols`)."""
+        self.extract.deliver(day, deliverer)
+        self.world.dols.deliver(day, deliverer)
