@@ -19,7 +19,7 @@ import pytest
 from ingestion.aliases import COLUMN_ALIASES, SHEET_ALIASES, header_key
 from ingestion.faults import FAULTS
 from ingestion.simulate import DEFAULT_FAULT_RATES, simulate
-from ingestion.simulate import codes as embedded_codes
+from ingestion.simulate import codes as repository_codes
 from ingestion.simulate.injector import INHERENT_CODES, UNKNOWN_CODES, normalise_code
 from ingestion.simulate.names import BACKGROUND_NAMES, FEMALE_BY_COHORT, MALE_BY_COHORT, SURNAMES_TEXT
 from ingestion.simulate.schema import ENTITIES, ETHNICITY_RELEASE1, Entity
@@ -191,14 +191,16 @@ def test_file_names_cadence_and_columns(clean: tuple[Path, dict]) -> None:
         assert tuple(sheets[name].row(1)) == ENTITY["carers_hub", entity].columns
 
 
-def test_embedded_code_lists_match_the_specification() -> None:
+def test_repository_code_lists_match_the_specification() -> None:
+    """The repository's copy of the code lists (dbt seeds, read by the simulator and the contracts) is the
+    specification's."""
     if not SPEC_CODES.is_dir():
         pytest.skip("shared/source-feeds/codes not present")
     for path in SPEC_CODES.glob("*.csv"):
         with path.open(encoding="utf-8", newline="") as handle:
             rows = [tuple(row.values()) for row in csv.DictReader(handle)]
-        embedded = getattr(embedded_codes, path.stem.upper())
-        assert [row if len(row) > 1 else row[0] for row in rows] == list(embedded), path.name
+        copied = getattr(repository_codes, path.stem.upper())
+        assert [row if len(row) > 1 else row[0] for row in rows] == list(copied), path.name
 
 
 def test_names_encode_in_windows_1252() -> None:
