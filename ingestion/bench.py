@@ -26,16 +26,6 @@ from ingestion.settings import FEEDS, Settings
 START = date(2023, 4, 1)
 
 
-def _settings(home: Path) -> Settings:
-    return Settings(
-        landing=home / "deliveries",
-        archive=home / "archive",
-        warehouse=home / "warehouse" / "bench.duckdb",
-        quarantine=home / "quarantine",
-        docs=home / "docs",
-    )
-
-
 def _stage(name: str, *args: str) -> dict:
     """Run one stage in a child process; return its figures and its own peak memory."""
     started = time.perf_counter()
@@ -71,7 +61,7 @@ def _simulate(home: str, scale: str, days: str) -> dict:
 def _ingest(home: str) -> dict:
     from ingestion.pipeline import ingest_feed
 
-    settings = _settings(Path(home))
+    settings = Settings.under(Path(home), landing=Path(home) / "deliveries")
     per_feed = {}
     rows = 0
     started = time.perf_counter()

@@ -15,16 +15,6 @@ from ingestion.contracts import ENTITIES
 from ingestion.settings import Settings
 
 
-def demo_settings(home: Path) -> Settings:
-    return Settings(
-        landing=home / "deliveries",
-        archive=home / "archive",
-        warehouse=home / "warehouse" / "ascwh.duckdb",
-        quarantine=home / "quarantine",
-        docs=home / "docs",
-    )
-
-
 def _summary(settings: Settings) -> Table:
     table = Table(title="raw layer")
     for column in ("table", "rows in force", "rejected rows", "flagged fields"):
@@ -49,7 +39,7 @@ def run_demo(home: Path, *, scale: float = 1.0, seed: int = 0) -> None:
     console = Console()
     if home.exists():
         shutil.rmtree(home)
-    settings = demo_settings(home)
+    settings = Settings.under(home, landing=home / "deliveries")
     started = time.perf_counter()
     console.rule(f"1. Simulating one year of the four source systems at scale {scale}")
     simulate(settings.landing, scale=scale, seed=seed)

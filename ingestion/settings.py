@@ -38,17 +38,29 @@ class Settings:
             object.__setattr__(self, item.name, Path(getattr(self, item.name)).absolute())
 
     @classmethod
+    def under(cls, home: Path, landing: Path | None = None) -> Settings:
+        """Every path in one folder (the landing folder may be elsewhere)."""
+        return cls(
+            landing=landing or home / "landing",
+            archive=home / "archive",
+            warehouse=home / "warehouse" / "ascwh.duckdb",
+            quarantine=home / "quarantine",
+            docs=home / "docs",
+        )
+
+    @classmethod
     def from_env(cls, home: Path | None = None, **overrides: Path | str | None) -> Settings:
         """Settings from the environment, with explicit overrides (None means "not given"), as absolute paths.
 
         ``home`` replaces ``ASCWH_HOME`` as the folder the paths not set otherwise default to."""
         home = Path(home or os.environ.get("ASCWH_HOME", ".ascwh"))
+        defaults = cls.under(home)
         settings = cls(
-            landing=Path(os.environ.get("ASCWH_LANDING", home / "landing")),
-            archive=Path(os.environ.get("ASCWH_ARCHIVE", home / "archive")),
-            warehouse=Path(os.environ.get("ASCWH_WAREHOUSE", home / "warehouse" / "ascwh.duckdb")),
-            quarantine=Path(os.environ.get("ASCWH_QUARANTINE", home / "quarantine")),
-            docs=Path(os.environ.get("ASCWH_DOCS", home / "docs")),
+            landing=Path(os.environ.get("ASCWH_LANDING", defaults.landing)),
+            archive=Path(os.environ.get("ASCWH_ARCHIVE", defaults.archive)),
+            warehouse=Path(os.environ.get("ASCWH_WAREHOUSE", defaults.warehouse)),
+            quarantine=Path(os.environ.get("ASCWH_QUARANTINE", defaults.quarantine)),
+            docs=Path(os.environ.get("ASCWH_DOCS", defaults.docs)),
         )
         given = {key: Path(value) for key, value in overrides.items() if value is not None}
         return replace(settings, **given)

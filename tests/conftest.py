@@ -42,10 +42,4 @@ def airflow_db(pytestconfig: pytest.Config) -> Path:
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     """Settings with every path under the test's own temporary folder (nothing exists yet)."""
-    return Settings(
-        landing=tmp_path / "landing",
-        archive=tmp_path / "archive",
-        warehouse=tmp_path / "warehouse" / "ascwh.duckdb",
-        quarantine=tmp_path / "quarantine",
-        docs=tmp_path / "docs",
-    )
+    return Settings.under(tmp_path)
