@@ -87,8 +87,12 @@ def _serving(drop: SftpDrop) -> Iterator[tuple[int, str]]:
     try:
         yield acceptor.get_port(), host_key.export_public_key().decode()
     finally:
-        acceptor.close()
-        asyncio.run_coroutine_threadsafe(acceptor.wait_closed(), loop).result(timeout=10)
+
+        async def close() -> None:  # on the server's own loop: asyncio objects are not thread-safe
+            acceptor.close()
+            await acceptor.wait_closed()
+
+        asyncio.run_coroutine_threadsafe(close(), loop).result(timeout=10)
         loop.call_soon_threadsafe(loop.stop)
         thread.join(timeout=10)
         loop.close()
