@@ -212,11 +212,10 @@ def _reason(parsed: Parsed, check: str, status: str, history: list[int]) -> str:
 class FeedLoader:
     """Lands batches of one feed's files into an open warehouse."""
 
-    def __init__(self, feed: str, settings: Settings, conn: duckdb.DuckDBPyConnection, gate: Gatekeeper):
+    def __init__(self, feed: str, settings: Settings, conn: duckdb.DuckDBPyConnection):
         self.feed = feed
         self.settings = settings
         self.conn = conn
-        self.gate = gate
         self.report = FeedReport(feed)
 
     # -- delivery level -------------------------------------------------------------------------------
@@ -260,7 +259,7 @@ class FeedLoader:
         if not rows:
             return
         frame = pd.DataFrame(rows).astype("category")
-        result = self.gate.validate(DELIVERIES, frame)
+        result = gatekeeper().validate(DELIVERIES, frame)
         validations.append((result, [d.delivery_id for d, _p, _h in owners]))
         for check in result.checks:
             for position, status in zip(check.rows, check.values, strict=True):
@@ -269,7 +268,6 @@ class FeedLoader:
         for delivery, _parsed, _history in owners:
             if delivery.status != "quarantined":
                 delivery.status = "accepted"
-        # a file whose volume history grew from a quarantined file must not count it: recompute next run
 
     # -- row level ------------------------------------------------------------------------------------
     def _source_table(self, entity: Entity, accepted: list[tuple[int, Delivery, Parsed]]) -> pa.Table:
@@ -318,7 +316,7 @@ class FeedLoader:
         frame = frame.astype(dict.fromkeys(categorical, "category"))
         checks: list[Check] = []
         if len(frame):  # a snapshot restating only rows already gated has nothing new to validate
-            result = self.gate.validate(entity.table, frame)
+            result = gatekeeper().validate(entity.table, frame)
             validations.append((result, [d.delivery_id for _i, d, _p in accepted]))
             checks = result.checks
         rejected, flags = _decisions(entity, checks)
@@ -624,7 +622,7 @@ def ingest_feed(feed: str, settings: Settings) -> FeedReport:
     """Land every pending file of a feed. Safe to re-run: what was committed is not loaded twice."""
     paths = pending_files(feed, settings)
     with open_warehouse(settings.warehouse) as conn:
-        loader = FeedLoader(feed, settings, conn, gatekeeper() if paths else None)  # type: ignore[arg-type]
+        loader = FeedLoader(feed, settings, conn)
         for batch in _batches(paths):
             loader.load_batch(batch)
     log.info(
@@ -646,12 +644,12 @@ def release(delivery_id: str, settings: Settings) -> Path:
     check. Structural faults cannot be released: they need a corrected file from the sender."""
     with open_warehouse(settings.warehouse) as conn:
         row = conn.execute(
-            "SELECT feed, file_name, archive_path, status, reason FROM ingest.deliveries WHERE delivery_id = ?",
+            "SELECT feed, file_name, archive_path, status FROM ingest.deliveries WHERE delivery_id = ?",
             [delivery_id],
         ).fetchone()
         if row is None:
             raise ValueError(f"no delivery {delivery_id}")
-        feed, file_name, archive_path, status, _reason_text = row
+        feed, file_name, archive_path, status = row
         if status != "quarantined":
             raise ValueError(f"delivery {delivery_id} is {status}, not quarantined")
         rules = conn.execute("SELECT rules FROM ingest.quarantine WHERE delivery_id = ?", [delivery_id]).fetchone()

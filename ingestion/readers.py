@@ -39,10 +39,6 @@ class Parsed:
     sheet_found: bool = True
     data_rows: int = 0
 
-    @property
-    def readable(self) -> bool:
-        return self.table is not None
-
 
 BOM = b"\xef\xbb\xbf"
 
