@@ -374,6 +374,7 @@ class FeedLoader:
         now = datetime.now()
         conn.execute("BEGIN TRANSACTION")
         try:
+            self._supersede(deliveries)
             files = pa.table(
                 {
                     "idx": pa.array(range(len(deliveries)), pa.int32()),
@@ -406,6 +407,18 @@ class FeedLoader:
         for delivery in deliveries:
             delivery.path.unlink(missing_ok=True)
 
+    def _supersede(self, deliveries: list[Delivery]) -> None:
+        """Take the deliveries that corrected re-sends replace out of force, before their rows are compared:
+        a snapshot's correction then loads every row it carries, those the original had too."""
+        for delivery in deliveries:
+            if delivery.status == "accepted" and delivery.supersedes:
+                previous = self.conn.execute(
+                    "UPDATE ingest.deliveries SET status = CASE WHEN status = 'loaded' THEN 'superseded' "
+                    "ELSE 'replaced' END, superseded_by = ? WHERE delivery_id = ? RETURNING status",
+                    [delivery.delivery_id, delivery.supersedes],
+                ).fetchall()
+                self.report.files_superseded += sum(1 for (s,) in previous if s == "superseded")
+
     def _record(self, deliveries: list[Delivery], per_entity: dict, validations: list, now: datetime) -> None:
         """Write the batch's manifest: deliveries, their entities, schema drift, quarantine, gate results."""
         conn = self.conn
@@ -434,13 +447,6 @@ class FeedLoader:
                         {"delivery_id": delivery.delivery_id, "entity": parsed.entity.table, "column_name": column}
                     )
                     report.schema_drift.append(f"{delivery.file_name}: {parsed.entity.name}.{column}")
-            if status == "loaded" and delivery.supersedes:
-                previous = conn.execute(
-                    "UPDATE ingest.deliveries SET status = CASE WHEN status = 'loaded' THEN 'superseded' "
-                    "ELSE 'replaced' END, superseded_by = ? WHERE delivery_id = ? RETURNING status",
-                    [delivery.delivery_id, delivery.supersedes],
-                ).fetchall()
-                report.files_superseded += sum(1 for (s,) in previous if s == "superseded")
             if status == "quarantined":
                 report_path = self._write_quarantine_report(delivery)
                 rows["quarantine"].append(

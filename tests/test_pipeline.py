@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from ingestion import pipeline
-from ingestion.contracts import COUNCIL_CONTACTS, COUNCIL_EVENTS, Entity
+from ingestion.contracts import COUNCIL_CONTACTS, COUNCIL_DOLS, COUNCIL_EVENTS, Entity
 from ingestion.gates import EXPECTATIONS_DIR, generated_suites
 from ingestion.pipeline import ingest_feed, release
 from ingestion.settings import Settings
@@ -188,3 +188,20 @@ def test_windows_1252_and_byte_order_mark_decode(settings: Settings) -> None:
     ingest_feed("council", settings)
     assert query(settings, "SELECT DISTINCT first_name FROM raw.council__events") == [("Siân",)]
     assert query(settings, "SELECT encoding FROM ingest.deliveries ORDER BY file_name") == [("cp1252",), ("utf-8-sig",)]
+
+
+def test_correcting_an_old_snapshot_keeps_every_row_in_force(settings: Settings) -> None:
+    """Snapshots keep each row version once: when a corrected re-send supersedes the delivery that first
+    carried a row, the correction's copy of it must stay in force."""
+
+    def dols(*ids: str) -> bytes:
+        rows = [{"Application_ID": i, "LA_Person_Unique_Identifier": "P1", "Received_Date": "2024-01-01"} for i in ids]
+        return csv_bytes(COUNCIL_DOLS, rows)
+
+    deliver(settings, "council_dols_20240105.csv", dols("D1", "D2"))
+    deliver(settings, "council_dols_20240106.csv", dols("D1", "D2"))
+    ingest_feed("council", settings)
+    deliver(settings, "council_dols_20240105.csv", dols("D1", "D2", "D3"))
+    assert ingest_feed("council", settings).files_superseded == 1
+    in_force = query(settings, "SELECT application_id FROM raw.council__dols_current ORDER BY 1")
+    assert in_force == [("D1",), ("D2",), ("D3",)]
