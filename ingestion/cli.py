@@ -56,7 +56,8 @@ def simulate(
         seed=seed,
         fault_rates=_parse_rates(fault_rate),
     )
-    typer.echo(f"wrote {sum(summary.get('files', {}).values()) if 'files' in summary else ''} files to {out}")
+    files, faults = sum(summary["files"].values()), sum(summary["faults"].values())
+    typer.echo(f"wrote {files} files with {faults} faults to {out} in {summary['seconds']:.0f} s")
 
 
 @app.command()
