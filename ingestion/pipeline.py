@@ -41,6 +41,10 @@ log = logging.getLogger(__name__)
 
 BATCH_BYTES = int(os.environ.get("ASCWH_BATCH_BYTES", 256 * 2**20))  # files per transaction, by size
 INCOMPLETE_SUFFIXES = (".tmp", ".part", ".partial", ".filepart")
+FLAG_SCHEMA = pa.schema(
+    [("_row_id", pa.int64()), ("column_name", pa.string()), ("rule", pa.string()), ("fault", pa.string())]
+)
+COUNTS = ("rows_read", "rows_new", "rows_loaded", "rows_rejected", "fields_flagged")  # per delivery and entity
 VOLUME_HISTORY = 14  # deliveries of an entity the recent range is taken from
 VOLUME_MIN_HISTORY = 7
 VOLUME_MIN_MEDIAN = 20
@@ -350,14 +354,13 @@ class FeedLoader:
             SELECT f.delivery_id, '{entity.table}', s._source_row, n.{key}, fl.column_name, fl.rule, fl.fault,
                    {raw_value}
             FROM flag_ids fl JOIN src s USING (_row_id) JOIN norm n USING (_row_id)
-            JOIN batch_files f ON f.idx = s._file_idx
-            WHERE fl._row_id NOT IN (SELECT _row_id FROM rejected_ids)"""
+            JOIN batch_files f ON f.idx = s._file_idx"""
         )
         counts = conn.execute(
             """SELECT s._file_idx, count(*), count(r._row_id), coalesce(sum(fl.n), 0)
             FROM row_hashes s LEFT JOIN rejected_ids r USING (_row_id)
             LEFT JOIN (SELECT _row_id, count(*) AS n FROM flag_ids GROUP BY _row_id) fl
-                   ON fl._row_id = s._row_id AND r._row_id IS NULL
+                   ON fl._row_id = s._row_id
             GROUP BY s._file_idx"""
         ).fetchall()
         for name in ("src", "rejected_ids", "flag_ids"):
@@ -402,8 +405,7 @@ class FeedLoader:
             conn.execute("ROLLBACK")
             raise
         finally:
-            for name in ("batch_files",):
-                conn.unregister(name)
+            conn.unregister("batch_files")
         for delivery in deliveries:
             delivery.path.unlink(missing_ok=True)
 
@@ -441,7 +443,7 @@ class FeedLoader:
                     "fields_flagged": counts["flagged"],
                 }
                 rows["delivery_entities"].append(entity_row)
-                totals.update({k: v for k, v in entity_row.items() if k.startswith(("rows_", "fields_"))})
+                totals.update({key: entity_row[key] for key in COUNTS})
                 for column in parsed.unknown_columns:
                     rows["schema_drift"].append(
                         {"delivery_id": delivery.delivery_id, "entity": parsed.entity.table, "column_name": column}
@@ -474,8 +476,7 @@ class FeedLoader:
                     "duplicate_of": delivery.duplicate_of,
                     "supersedes": delivery.supersedes,
                     "released": delivery.released,
-                    **{key: totals[key] for key in ("rows_read", "rows_new", "rows_loaded", "rows_rejected")},
-                    "fields_flagged": totals["fields_flagged"],
+                    **{key: totals[key] for key in COUNTS},
                     "reason": "; ".join(delivery.reasons) or None,
                     "started_at": delivery.started_at,
                     "finished_at": datetime.now(),
@@ -541,13 +542,10 @@ def _encoding(delivery: Delivery) -> str | None:
 
 
 def _decisions(entity: Entity, checks: list[Check]) -> tuple[pa.Table, pa.Table]:
-    """Rows to reject (with their rules) and fields to flag, from the suite's results."""
+    """Rows to reject (with their rules) and fields to flag on the rows that load, from the suite's results."""
     columns = {col.raw_name: col.name for col in entity.columns}
     rules: dict[int, list[str]] = {}
-    flag_rows: list[int] = []
-    flag_cols: list[str] = []
-    flag_rules: list[str] = []
-    flag_faults: list[str] = []
+    flags: list[tuple[int, str, str, str]] = []
     for check in checks:
         if check.success:
             continue
@@ -559,20 +557,13 @@ def _decisions(entity: Entity, checks: list[Check]) -> tuple[pa.Table, pa.Table]
                 fault = f": {value}" if value else ""
                 rules.setdefault(row, []).append(f"{check.rule}({name}){fault}")
             else:
-                flag_rows.append(row)
-                flag_cols.append(name)
-                flag_rules.append(check.rule)
-                flag_faults.append(str(value))
+                flags.append((row, name, check.rule, str(value)))
+    flags = [flag for flag in flags if flag[0] not in rules]  # a rejected row's fields are not flagged
     rejected = pa.table({"_row_id": pa.array(list(rules), pa.int64()), "rules": ["; ".join(r) for r in rules.values()]})
-    flags = pa.table(
-        {
-            "_row_id": pa.array(flag_rows, pa.int64()),
-            "column_name": pa.array(flag_cols, pa.string()),
-            "rule": pa.array(flag_rules, pa.string()),
-            "fault": pa.array(flag_faults, pa.string()),
-        }
+    flagged = pa.Table.from_pylist(
+        [dict(zip(FLAG_SCHEMA.names, flag, strict=True)) for flag in flags], schema=FLAG_SCHEMA
     )
-    return rejected, flags
+    return rejected, flagged
 
 
 def _store_validation(
