@@ -5,11 +5,14 @@ from __future__ import annotations
 import os
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ingestion.settings import FEEDS, Settings
+
+if TYPE_CHECKING:
+    from ingestion.linkage_score import Score
 
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
 os.environ.setdefault("AIRFLOW__COSMOS__ENABLE_TELEMETRY", "False")
@@ -108,6 +111,63 @@ def docs(warehouse: Warehouse = None) -> None:
     from ingestion.data_docs import build_data_docs
 
     typer.echo(build_data_docs(Settings.from_env(home=_home_beside(warehouse), warehouse=warehouse)))
+
+
+Target = Annotated[str, typer.Option(help="dbt target: duckdb (the embedded warehouse) or postgres.")]
+
+
+@app.command()
+def build(
+    warehouse: Warehouse = None,
+    target: Target = "duckdb",
+    full_refresh: Annotated[bool, typer.Option(help="Rebuild incremental models from scratch.")] = False,
+) -> None:
+    """Build the conformed warehouse with dbt: staging and person records, linkage, then the marts (with tests)."""
+    from ingestion.dbt_build import DbtBuildError, build_warehouse
+
+    settings = Settings.from_env(home=_home_beside(warehouse), warehouse=warehouse)
+    try:
+        summary = build_warehouse(settings, target=target, full_refresh=full_refresh)
+    except DbtBuildError as error:
+        typer.echo("\n".join(error.summary.lines()), err=True)
+        raise typer.Exit(1) from None
+    typer.echo("\n".join(summary.lines()))
+
+
+@app.command()
+def link(
+    warehouse: Warehouse = None,
+    target: Target = "duckdb",
+    score: Annotated[Path | None, typer.Option(help="Score against a simulation's truth/identities.csv.")] = None,
+) -> None:
+    """Re-run person linkage on the built person records; optionally score it against the simulator's truth."""
+    from ingestion.linkage import run_linkage
+
+    settings = Settings.from_env(home=_home_beside(warehouse), warehouse=warehouse)
+    typer.echo(str(run_linkage(target=target, warehouse=settings.warehouse)))
+    if score is not None:
+        typer.echo(str(_score(settings.warehouse, score)))
+
+
+def _score(warehouse: Path, identities: Path) -> Score:
+    import duckdb
+
+    from ingestion.linkage_score import score_linkage
+
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        links = conn.execute("select source_system, source_id, person_key from linkage.person_links").df()
+    return score_linkage(links, identities)
+
+
+@app.command()
+def calibrate(
+    warehouse: Warehouse = None,
+    scale: Annotated[float, typer.Option(help="The simulation's scale (counts are compared at this scale).")] = 1.0,
+) -> None:
+    """Print every published figure the warehouse can compute: published, warehouse, difference."""
+    from ingestion.calibration.report import print_calibration
+
+    print_calibration(Settings.from_env(home=_home_beside(warehouse), warehouse=warehouse).warehouse, scale)
 
 
 @app.command()

@@ -54,11 +54,34 @@ def run_demo(home: Path, *, scale: float = 1.0, seed: int = 0) -> None:
 
     docs = build_data_docs(settings)
     console.print(_summary(settings))
+    console.rule("5. Building the conformed warehouse with dbt (person records, linkage, marts, tests)")
+    from ingestion.dbt_build import build_warehouse
+
+    build = build_warehouse(settings)
+    console.print("\n".join(build.lines()))
+    built = time.perf_counter()
+    console.rule("6. Person linkage scored against the simulator's ground truth")
+    _print_linkage_score(settings, console)
+    console.rule("7. Calibration: the published figures the warehouse can compute")
+    from ingestion.calibration.report import print_calibration
+
+    print_calibration(settings.warehouse, scale, console)
     console.print(
-        f"simulated in {simulated - started:.0f} s, landed in {landed - simulated:.0f} s\n"
+        f"simulated in {simulated - started:.0f} s, landed in {landed - simulated:.0f} s, "
+        f"built in {built - landed:.0f} s\n"
         f"warehouse:          {settings.warehouse}\n"
         f"Data Docs:          {docs}\n"
         f"quarantine reports: {settings.quarantine}\n"
         f"archive:            {settings.archive}\n"
-        f"ground truth:       {settings.landing / 'truth'}"
+        f"ground truth:       {settings.landing / 'truth'}\n"
+        f"semantic layer:     cd dbt_project && ASCWH_WAREHOUSE={settings.warehouse} DBT_PROFILES_DIR=. "
+        "../.venv/bin/mf query --metrics contacts --group-by metric_time__month"
     )
+
+
+def _print_linkage_score(settings: Settings, console: Console) -> None:
+    from ingestion.linkage_score import score_linkage
+
+    with duckdb.connect(str(settings.warehouse), read_only=True) as conn:
+        links = conn.execute("select source_system, source_id, person_key from linkage.person_links").df()
+    console.print(str(score_linkage(links, settings.landing / "truth" / "identities.csv")))
