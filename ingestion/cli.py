@@ -194,5 +194,17 @@ def bench(
     run_bench(home, scale=scale, days=days)
 
 
+@app.command(name="bench-build")
+def bench_build(
+    home: Annotated[Path, typer.Option(help="A demo home with a built warehouse (make demo).")] = Path("demo"),
+    scale: Annotated[float, typer.Option(help="The scale the demo was simulated at.")] = 1.0,
+    seed: int = 0,
+) -> None:
+    """Time a full warehouse build, then the incremental build after one more day of deliveries."""
+    from ingestion.bench_build import run_build_bench
+
+    run_build_bench(home, scale=scale, seed=seed)
+
+
 if __name__ == "__main__":
     app()

@@ -1,0 +1,79 @@
+"""``ascwh bench-build``: a full warehouse build against the nightly incremental build after one more day.
+
+Works on a demo home (``make demo`` leaves one in ``demo/``): rebuilds the warehouse from scratch and times it,
+simulates the same county one day further (the simulator is prefix-stable: the same seed gives the same files
+for the days already delivered), lands only the new day's files, and times the incremental build that follows.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import duckdb
+from rich.console import Console
+from rich.table import Table
+
+from ingestion.dbt_build import BuildSummary, build_warehouse
+from ingestion.pipeline import ingest_feed
+from ingestion.settings import FEEDS, Settings
+from ingestion.simulate import simulate
+
+START = date(2023, 4, 1)
+
+
+def _last_extract(settings: Settings) -> date:
+    with duckdb.connect(str(settings.warehouse), read_only=True) as conn:
+        return conn.execute("select max(extract_date) from ingest.deliveries").fetchone()[0]
+
+
+def _land_next_day(settings: Settings, scale: float, seed: int, day: date) -> int:
+    """Simulate through ``day`` in a scratch folder and copy only that day's files into the landing folder."""
+    scratch = settings.landing.parent / "next-day"
+    shutil.rmtree(scratch, ignore_errors=True)
+    simulate(scratch, scale=scale, start=START, end=day, seed=seed, progress=False)
+    stamps = (f"{day:%Y%m%d}", f"{day:%Y-%m}") if day.day == 1 else (f"{day:%Y%m%d}",)
+    copied = 0
+    for feed in FEEDS:
+        for path in sorted((scratch / feed).glob("*")):
+            if any(stamp in path.name for stamp in stamps) and not (settings.landing / feed / path.name).exists():
+                (settings.landing / feed).mkdir(parents=True, exist_ok=True)
+                shutil.copy(path, settings.landing / feed / path.name)
+                copied += 1
+    shutil.rmtree(scratch)
+    return copied
+
+
+def _row(table: Table, name: str, summary: BuildSummary) -> None:
+    phases = ", ".join(f"{phase.name} {phase.seconds:.1f} s" for phase in summary.phases)
+    table.add_row(name, f"{summary.seconds:.1f}", phases)
+
+
+def run_build_bench(home: Path, *, scale: float = 1.0, seed: int = 0) -> tuple[float, float]:
+    """Time a full build and the incremental build after one more day; return both (seconds)."""
+    console = Console()
+    settings = Settings.under(home, landing=home / "deliveries")
+    if not settings.warehouse.exists():
+        raise FileNotFoundError(f"no warehouse at {settings.warehouse}: run `make demo` first")
+    console.rule("full build (--full-refresh)")
+    full = build_warehouse(settings, full_refresh=True)
+    day = _last_extract(settings) + timedelta(days=1)
+    console.rule(f"one more day of deliveries: {day}")
+    copied = _land_next_day(settings, scale, seed, day)
+    started = time.perf_counter()
+    for feed in FEEDS:
+        ingest_feed(feed, settings)
+    ingest_seconds = time.perf_counter() - started
+    console.rule("incremental build")
+    nightly = build_warehouse(settings)
+    table = Table(title=f"warehouse build at scale {scale:g}")
+    for column in ("build", "seconds", "phases"):
+        table.add_column(column, justify="right" if column == "seconds" else "left")
+    _row(table, "full", full)
+    table.add_row(f"ingest of {copied} files for {day}", f"{ingest_seconds:.1f}", "")
+    _row(table, "incremental (one more day)", nightly)
+    console.print(table)
+    console.print(f"incremental / full = {nightly.seconds / full.seconds:.0%} (target under 20%)")
+    return full.seconds, nightly.seconds

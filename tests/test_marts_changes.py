@@ -1,0 +1,147 @@
+"""A re-delivered file, a corrected file and a deleted event change the marts exactly as they should.
+
+A small simulated year is landed and built; then one night brings three things at once: a file delivered again
+(same name, same bytes), a corrected re-send of a contacts file (one contact's channel changed) and a deletion of
+an event. After ingesting it and an incremental build, the marts differ from before in exactly those records, and
+the incremental result equals a full rebuild.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from ingestion.dbt_build import build_warehouse
+from ingestion.pipeline import ingest_feed
+from ingestion.settings import FEEDS, Settings
+from ingestion.simulate import simulate
+
+pytestmark = pytest.mark.slow
+
+
+@dataclass
+class Night:
+    settings: Settings
+    before: dict[str, pd.DataFrame]
+    after: dict[str, pd.DataFrame]
+    rebuilt: dict[str, pd.DataFrame]
+    duplicate: str
+    corrected_contact: str
+    new_channel: str
+    deleted_event: str
+
+
+def _marts(warehouse: Path) -> dict[str, pd.DataFrame]:
+    """Every mart table, rows sorted, so two builds can be compared."""
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        tables = [
+            row[0]
+            for row in conn.execute(
+                "select table_name from information_schema.tables "
+                "where table_schema = 'marts' and table_type = 'BASE TABLE' order by 1"
+            ).fetchall()
+        ]
+        marts = {}
+        for table in tables:
+            frame = conn.execute(f"select * from marts.{table}").df()
+            marts[table] = frame.sort_values(list(frame.columns)).reset_index(drop=True)
+    return marts
+
+
+def _archived(settings: Settings, feed: str, prefix: str) -> list[Path]:
+    return sorted((settings.archive / feed).glob(f"*/{prefix}*"), key=lambda path: path.name)
+
+
+def _correct_a_contact(original: Path, landing: Path) -> tuple[str, str]:
+    """Re-send ``original`` with one contact's channel changed; return the contact and its new channel."""
+    text = original.read_bytes().decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    row = next(r for r in rows if r["Contact_ID"] and r["Channel"] in ("Telephone", "Email"))
+    row["Channel"] = "Email" if row["Channel"] == "Telephone" else "Telephone"
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    (landing / "council" / original.name).write_text(out.getvalue(), encoding="utf-8")
+    return row["Contact_ID"], row["Channel"]
+
+
+@pytest.fixture(scope="module")
+def night(tmp_path_factory: pytest.TempPathFactory) -> Night:
+    home = tmp_path_factory.mktemp("night")
+    settings = Settings.under(home, landing=home / "landing")
+    simulate(settings.landing, scale=0.02, seed=7, start=date(2023, 4, 1), end=date(2024, 3, 31))
+    shutil.rmtree(settings.landing / "redeliveries")
+    for feed in FEEDS:
+        ingest_feed(feed, settings)
+    build_warehouse(settings, target_dir=home / "target")
+    before = _marts(settings.warehouse)
+
+    contacts = _archived(settings, "council", "council_contacts_")
+    duplicate = contacts[-2]
+    shutil.copy(duplicate, settings.landing / "council" / duplicate.name)
+    corrected_contact, new_channel = _correct_a_contact(contacts[-1], settings.landing)
+    with duckdb.connect(str(settings.warehouse), read_only=True) as conn:
+        deleted_event, last = conn.execute(
+            "select event_reference, (select max(_extract_date) from raw.council__events) "
+            "from marts.fct_assessments order by event_reference limit 1"
+        ).fetchone()
+    deletion = settings.landing / "council" / f"council_deleted_events_{last + timedelta(days=1):%Y%m%d}.csv"
+    deletion.write_text(f"Event_Reference,Deleted_At\n{deleted_event},{last:%Y-%m-%d} 23:00:00\n", encoding="utf-8")
+    ingest_feed("council", settings)
+    build_warehouse(settings, target_dir=home / "target")
+    after = _marts(settings.warehouse)
+
+    build_warehouse(settings, full_refresh=True, target_dir=home / "target")
+    rebuilt = _marts(settings.warehouse)
+    return Night(settings, before, after, rebuilt, duplicate.name, corrected_contact, new_channel, deleted_event)
+
+
+def _changed(night: Night, table: str) -> pd.DataFrame:
+    """Rows of ``table`` that are new or different after the night (an outer merge on every column)."""
+    merged = night.before[table].merge(night.after[table], how="outer", indicator=True)
+    return merged[merged["_merge"] != "both"]
+
+
+def test_a_redelivered_file_is_ignored_and_changes_nothing(night: Night) -> None:
+    with duckdb.connect(str(night.settings.warehouse), read_only=True) as conn:
+        statuses = conn.execute(
+            "select status, duplicate_of is not null from ingest.deliveries where file_name = $f order by started_at",
+            {"f": night.duplicate},
+        ).fetchall()
+    assert statuses == [("loaded", False), ("ignored", True)]
+    assert len(night.after["fct_contacts"]) == len(night.before["fct_contacts"])
+    council_free = [t for t in night.before if t.startswith(("fct_health", "fct_waiting", "fct_carer", "fct_safeg"))]
+    assert council_free
+    for table in council_free:
+        assert _changed(night, table).empty, table
+
+
+def test_a_corrected_file_changes_only_its_corrected_record(night: Night) -> None:
+    changed = _changed(night, "fct_contacts")
+    assert set(changed["contact_id"]) == {night.corrected_contact}
+    new = changed[changed["_merge"] == "right_only"]
+    assert list(new["channel"]) == [night.new_channel]
+
+
+def test_a_deleted_event_leaves_every_mart(night: Night) -> None:
+    assert night.deleted_event in set(night.before["fct_assessments"]["event_reference"])
+    for table, frame in night.after.items():
+        if "event_reference" in frame.columns:
+            assert night.deleted_event not in set(frame["event_reference"]), table
+    removed = _changed(night, "fct_assessments")
+    assert set(removed.loc[removed["_merge"] == "left_only", "event_reference"]) >= {night.deleted_event}
+
+
+def test_the_incremental_build_equals_a_full_rebuild(night: Night) -> None:
+    assert night.after.keys() == night.rebuilt.keys()
+    for table in night.after:
+        pd.testing.assert_frame_equal(night.after[table], night.rebuilt[table], check_dtype=False, obj=table)
