@@ -8,7 +8,7 @@ export AIRFLOW__COSMOS__ENABLE_TELEMETRY := False
 export SCARF_ANALYTICS := false
 export DO_NOT_TRACK := 1
 
-.PHONY: install demo test lint bench expectations clean
+.PHONY: install demo test lint dbt-parse bench expectations clean
 
 $(UV):
 	python3.11 -m venv $(TOOLS) || python3 -m venv $(TOOLS)
@@ -23,13 +23,26 @@ install: .venv/.installed
 demo: install  ## simulate a year of the four feeds at scale 1 and run the whole pipeline on them
 	.venv/bin/ascwh demo
 
-test: install  ## lint, then the test suite
+# dbt from dbt_project/: profiles there, a throwaway DuckDB file for the commands that open a connection
+# (`mf` runs `dbt debug`; sqlfluff's dbt templater compiles), and sqlfluff's compile in its own target path.
+DBT := cd dbt_project && DBT_PROFILES_DIR=. ASCWH_WAREHOUSE=target/ci.duckdb
+SQLFLUFF := cd dbt_project && mkdir -p target/sqlfluff && DBT_PROFILES_DIR=. DBT_TARGET_PATH=target/sqlfluff \
+	ASCWH_WAREHOUSE=target/sqlfluff/lint.duckdb ../.venv/bin/sqlfluff
+
+test: install  ## lint (ruff, sqlfluff), parse the dbt project, validate the semantic layer, then the test suite
 	.venv/bin/ruff check .
+	$(SQLFLUFF) lint models
+	$(MAKE) --no-print-directory dbt-parse
 	.venv/bin/python -m pytest
 
-lint: install
+lint: install  ## ruff and sqlfluff (dbt templater)
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check ingestion dags tests
+	$(SQLFLUFF) lint models
+
+dbt-parse: install  ## dbt parse (target/manifest.json, for Cosmos and MetricFlow), then mf validate-configs
+	$(DBT) ../.venv/bin/dbt parse
+	$(DBT) ../.venv/bin/mf validate-configs --skip-dw
 
 bench: install  ## simulate and ingest at scale 10; print time, rows/s and memory per stage
 	.venv/bin/ascwh bench --scale 10

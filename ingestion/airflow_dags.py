@@ -5,20 +5,27 @@ definition. Each DAG has three small, retryable tasks:
 
 ``fetch`` -> ``ingest`` -> ``publish``
 
-The heavy libraries (the pipeline, Great Expectations, DuckDB, the SFTP hook) are imported inside the
-tasks, so parsing the DAG files stays fast.
+``dags/build_warehouse.py`` builds the dbt warehouse with :func:`build_warehouse_dag` (Cosmos), scheduled
+on the raw-layer assets the ingest DAGs publish. Every task that writes the DuckDB warehouse (``ingest``
+and all of the build's tasks) runs in the one-slot pool :data:`WAREHOUSE_POOL` and holds the warehouse's
+lock file while it runs, so two writers never meet.
+
+The heavy libraries (the pipeline, Great Expectations, DuckDB, the SFTP hook, Cosmos) are imported inside
+the tasks or the factory, so parsing the ingest DAG files stays fast.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-from dataclasses import fields
+from contextlib import ExitStack
+from dataclasses import asdict, fields, is_dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from airflow.sdk import DAG, Asset, Param, task
+from airflow.sdk import DAG, Asset, AssetAny, Param, task
 from airflow.sdk.exceptions import AirflowSkipException
 
 from ingestion.settings import FEEDS, Settings
@@ -27,6 +34,16 @@ log = logging.getLogger(__name__)
 
 SFTP_CONN_ENV = "ASCWH_LANDING_SFTP_CONN_ID"  # Airflow connection id of the SFTP drop; unset: no download
 RETRY_DELAY_ENV = "ASCWH_RETRY_DELAY_SECONDS"  # first retry delay; local runs (ingestion.dagrun) shorten it
+DBT_TARGET_ENV = "ASCWH_DBT_TARGET"  # the dbt target the build DAG renders for: duckdb (default) or postgres
+
+# One writer at a time on the DuckDB warehouse: every task that writes it runs in this one-slot pool
+# (created by ingestion.dagrun.migrate, or `airflow pools set ascwh_warehouse 1 "..."`; see docs/warehouse.md).
+WAREHOUSE_POOL = "ascwh_warehouse"
+WAREHOUSE_POOL_DESCRIPTION = "One writer at a time on the DuckDB warehouse: ingest tasks and the dbt build"
+
+# Cosmos would cache parsed YAML selectors in an Airflow Variable while parsing the DAG file: a database
+# write at every parse, for a parse of a few milliseconds. Off unless the deployment says otherwise.
+os.environ.setdefault("AIRFLOW__COSMOS__ENABLE_CACHE_DBT_YAML_SELECTORS", "False")
 
 DEFAULT_ARGS: dict[str, Any] = {
     "owner": "ascwh",
@@ -176,7 +193,218 @@ def ingest_dag(feed: str) -> DAG:
         tags=["ascwh", "ingest", feed],
     ) as dag:
         pending = task(task_id="fetch")(fetch)(feed)
-        report = task(task_id="ingest")(ingest)(feed)
+        report = task(task_id="ingest", pool=WAREHOUSE_POOL)(ingest)(feed)
         pending >> report
         task(task_id="publish", outlets=[RAW_ASSETS[feed]])(publish)(report)
     return dag
+
+
+# ---- the warehouse build ------------------------------------------------------------------------------------
+
+BUILD_DAG_ID = "build_warehouse"
+WAREHOUSE_ASSET = Asset(name="warehouse", uri="ascwh://warehouse/marts", group="warehouse")
+TEST_BEHAVIOR = "build"  # cosmos.constants.TestBehavior: each model's task is `dbt build` (model, then its tests)
+
+
+def ensure_pools() -> None:
+    """Create or update the warehouse writers' pool (one slot) in the configured metadata database."""
+    from airflow.models.pool import Pool
+
+    Pool.create_or_update_pool(WAREHOUSE_POOL, slots=1, description=WAREHOUSE_POOL_DESCRIPTION, include_deferred=False)
+
+
+def dbt_target() -> str:
+    """The dbt target of the build: ``ASCWH_DBT_TARGET``, default ``duckdb``."""
+    return os.environ.get(DBT_TARGET_ENV, "duckdb")
+
+
+def warehouse_path(params: dict[str, Any] | None) -> str:
+    """The run's DuckDB warehouse (the params' override, else the environment): a macro of the build DAG."""
+    return str(settings_from_params(params).warehouse)
+
+
+_held_locks: dict[str, ExitStack] = {}  # task instance -> the writer lock it holds while it runs
+
+
+def _ti_key(context: Any) -> str:
+    ti = context["ti"]
+    return f"{ti.dag_id}/{ti.run_id}/{ti.task_id}/{ti.map_index}"
+
+
+def hold_warehouse_lock(context: Any) -> None:
+    """``pre_execute`` of the build's dbt tasks: take the DuckDB warehouse's writer lock (no-op on PostgreSQL)."""
+    if dbt_target() != "duckdb":
+        return
+    from ingestion.warehouse import warehouse_lock
+
+    release_warehouse_lock(context)  # a retry in the same process: drop what the try before held
+    stack = ExitStack()
+    stack.enter_context(warehouse_lock(settings_from_params(context.get("params")).warehouse))
+    _held_locks[_ti_key(context)] = stack
+
+
+def release_warehouse_lock(context: Any, *_: Any) -> None:
+    """``post_execute`` and failure, retry and skip callbacks: close the DuckDB file dbt leaves open in the
+    process, then release the lock the task holds, if any."""
+    from ingestion.dbt_build import release_connections
+
+    release_connections()
+    stack = _held_locks.pop(_ti_key(context), None)
+    if stack is not None:
+        stack.close()
+
+
+def link_people(params: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Task ``link_people``: the linkage step (Splink) between the two dbt phases; returns its summary."""
+    from ingestion.dbt_build import link_people as run
+
+    summary = run(settings_from_params(params), dbt_target())
+    log.info("linkage: %s", summary)
+    return asdict(summary) if is_dataclass(summary) and not isinstance(summary, type) else {}
+
+
+def _build_doc_md(target: str, manifest: Path, deferred: dict[str, list[str]]) -> str:
+    """The build DAG's documentation, shown in the Airflow UI."""
+    counts = ", ".join(f"{len(names)} after `{phase}`" for phase, names in deferred.items())
+    return f"""\
+# Build the warehouse
+
+Runs the dbt project (`dbt_project/`) over the raw layer, rendered by Cosmos from the manifest
+(`{manifest}`), on the dbt target **`{target}`** (`{DBT_TARGET_ENV}`).
+
+**Schedule:** whenever any of the ingest DAGs updates its raw-layer asset
+({", ".join(f"`{asset.uri}`" for asset in RAW_ASSETS.values())}); one run at a time.
+
+**Tasks**, in order:
+
+1. `seeds`: `dbt build` of every seed (the code lists) and the tests that read only seeds.
+2. `person_records`: the staging and intermediate models `int_person_records` is built from
+   (dbt selector `person_records`); each model's task runs `dbt build` of the model: the model, then the
+   tests that read only it and its ancestors (`--indirect-selection buildable`).
+3. `link_people`: the linkage step (Splink): reads `int_person_records`, writes `linkage.person_links`
+   and `linkage.clerical_review`.
+4. `warehouse`: every other model (dbt selector `warehouse`): person keys, dimensions, facts, each with
+   its tests; then `warehouse_cross_model_tests`: the tests a model's task leaves out because they also
+   read a model or code list that is not among the model's ancestors, and so might not be built yet
+   ({counts}).
+5. `publish`: updates the asset `{WAREHOUSE_ASSET.uri}` for whatever reads the marts.
+
+A failing model or test fails its task; the models downstream of it do not run.
+
+**One writer at a time:** every task runs in the one-slot pool `{WAREHOUSE_POOL}` (as do the ingest DAGs'
+`ingest` tasks) and holds the warehouse's lock file (`<warehouse>.lock`) while it runs, like ingestion.
+
+**Params** (all optional): `warehouse` (and the other paths) override the `ASCWH_*` environment for one run;
+`full_refresh` rebuilds the incremental models from scratch. The same build from the command line:
+`python -m ingestion.dbt_build` (see docs/warehouse.md).
+"""
+
+
+def build_warehouse_dag(manifest: Path | None = None) -> DAG:
+    """Build the DAG ``build_warehouse``: the dbt project rendered by Cosmos in two phases around the linkage.
+
+    ``manifest``: the parsed dbt manifest (default ``ingestion.dbt_build.manifest_path()``); parsed first
+    when it does not exist yet."""
+    from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
+    from cosmos.constants import (
+        ExecutionMode,
+        InvocationMode,
+        LoadMode,
+        SeedRenderingBehavior,
+        TestBehavior,
+        TestIndirectSelection,
+    )
+    from cosmos.operators.local import DbtBuildLocalOperator, DbtTestLocalOperator
+
+    from ingestion import dbt_build
+
+    manifest = (manifest or dbt_build.manifest_path()).absolute()
+    if not manifest.exists():
+        dbt_build.parse_project(target_dir=manifest.parent)
+    deferred = dbt_build.cross_model_tests(dbt_build.load_manifest(manifest))
+    target = dbt_target()
+    profile = ProfileConfig(
+        profile_name="ascwh", target_name=target, profiles_yml_filepath=dbt_build.PROJECT_DIR / "profiles.yml"
+    )
+    execution = ExecutionConfig(
+        execution_mode=ExecutionMode.LOCAL,
+        invocation_mode=InvocationMode.DBT_RUNNER,
+        dbt_project_path=dbt_build.PROJECT_DIR,
+        # a model's task runs the tests that read only it and its ancestors: never one whose other model is
+        # not built yet (those run in the phase's cross-model task; ingestion.dbt_build.cross_model_tests)
+        test_indirect_selection=TestIndirectSelection.BUILDABLE,
+    )
+    # every dbt task: the run's warehouse (a template: the run's params, else the environment), the writer
+    # lock around it, full refresh on request
+    env = {**dbt_build.dbt_env(None, target), "ASCWH_WAREHOUSE": "{{ ascwh_warehouse(params) }}"}
+    project = ProjectConfig(manifest_path=manifest, project_name="ascwh", env_vars=env)
+    dbt_args: dict[str, Any] = {
+        "append_env": True,
+        "full_refresh": "{{ params.full_refresh }}",
+        # each task is one small dbt invocation: skip writing manifest.json and run_results.json (a few
+        # seconds each time) and cache only the schemas of the selected nodes
+        "dbt_cmd_flags": ["--no-write-json"],
+        "cache_selected_only": True,
+        "pre_execute": hold_warehouse_lock,
+        "post_execute": release_warehouse_lock,
+        "on_failure_callback": release_warehouse_lock,
+        "on_retry_callback": release_warehouse_lock,
+        "on_skipped_callback": release_warehouse_lock,
+    }
+    dbt_task_args = {"project_dir": str(dbt_build.PROJECT_DIR), "profile_config": profile, "env": env, **dbt_args}
+
+    def render(selector: str) -> RenderConfig:
+        return RenderConfig(
+            load_method=LoadMode.DBT_MANIFEST,
+            selector=selector,
+            test_behavior=TestBehavior(TEST_BEHAVIOR),
+            seed_rendering_behavior=SeedRenderingBehavior.NONE,  # the `seeds` task builds them all at once
+            emit_datasets=False,
+        )
+
+    params: dict[str, Param] = {name: _path_param(name) for name in SETTINGS_PARAMS}
+    params["full_refresh"] = Param(False, type="boolean", description="Rebuild incremental models from scratch.")
+    with DAG(
+        dag_id=BUILD_DAG_ID,
+        description="Build the dbt warehouse over the raw layer (Cosmos), with the person linkage",
+        doc_md=_build_doc_md(target, manifest, deferred),
+        schedule=AssetAny(*RAW_ASSETS.values()),
+        start_date=START_DATE,
+        catchup=False,
+        max_active_runs=1,
+        default_args={**DEFAULT_ARGS, "pool": WAREHOUSE_POOL},
+        params=params,
+        user_defined_macros={"ascwh_warehouse": warehouse_path},
+        tags=["ascwh", "dbt", "warehouse"],
+    ) as dag:
+        seeds = DbtBuildLocalOperator(
+            task_id="seeds", select=["resource_type:seed"], indirect_selection="cautious", **dbt_task_args
+        )
+        phases = {}
+        for selector in (dbt_build.PERSON_RECORDS_SELECTOR, dbt_build.WAREHOUSE_SELECTOR):
+            group = DbtTaskGroup(
+                group_id=selector,
+                project_config=project,
+                profile_config=profile,
+                execution_config=execution,
+                render_config=render(selector),
+                operator_args=dbt_args,
+            )
+            phases[selector] = [group]
+            if deferred[selector]:
+                cross = DbtTestLocalOperator(
+                    task_id=f"{selector}_cross_model_tests", select=deferred[selector], **dbt_task_args
+                )
+                group >> cross
+                phases[selector].append(cross)
+        link = task(task_id="link_people")(link_people)()
+        publish = task(task_id="publish", outlets=[WAREHOUSE_ASSET])(_publish)()
+        seeds >> phases[dbt_build.PERSON_RECORDS_SELECTOR][0]
+        phases[dbt_build.PERSON_RECORDS_SELECTOR][-1] >> link >> phases[dbt_build.WAREHOUSE_SELECTOR][0]
+        phases[dbt_build.WAREHOUSE_SELECTOR][-1] >> publish
+    return dag
+
+
+def _publish() -> None:
+    """Task ``publish``: nothing to do but end the run, so the warehouse asset gets its event."""
+    log.info("warehouse built: %s", WAREHOUSE_ASSET.uri)

@@ -80,24 +80,30 @@ def airflow_env(home: Path) -> dict[str, str]:
         "AIRFLOW__USAGE_DATA_COLLECTION__ENABLED": "False",
         "SCARF_ANALYTICS": "false",
         "AIRFLOW__COSMOS__ENABLE_TELEMETRY": "False",
+        "AIRFLOW__COSMOS__ENABLE_CACHE_DBT_YAML_SELECTORS": "False",
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
         "ASCWH_RETRY_DELAY_SECONDS": LOCAL_RETRY_DELAY_SECONDS,
     }
 
 
 def migrate() -> None:
-    """Create or upgrade the configured metadata database; fast when it is already at the head revision."""
+    """Create or upgrade the configured metadata database (fast when it is already at the head revision), and
+    create the warehouse writers' pool."""
     from airflow import settings as airflow_settings
     from airflow.utils import db
+
+    from ingestion.airflow_dags import ensure_pools
 
     database = Path(airflow_settings.engine.url.database or "")
     if database.exists():
         try:
             db.check_migrations(timeout=0)
+            ensure_pools()
             return
         except TimeoutError:
             pass  # behind the code: upgrade below
     db.initdb()
+    ensure_pools()
 
 
 def run_conf(settings: Settings) -> dict[str, str]:

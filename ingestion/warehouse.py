@@ -10,6 +10,7 @@ Schemas:
 from __future__ import annotations
 
 import fcntl
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -146,11 +147,36 @@ class WarehouseBusy(RuntimeError):
     """Another process holds the warehouse for writing."""
 
 
+def lock_path(path: Path) -> Path:
+    """The lock file every writer of the warehouse ``path`` holds: ``<path>.lock`` beside it."""
+    return path.with_suffix(path.suffix + ".lock")
+
+
+# lock files this thread holds: path -> depth; a nested warehouse_lock of the same warehouse in the same
+# thread (the dbt build around the linkage step, which opens the warehouse itself) re-enters
+_held = threading.local()
+
+
 @contextmanager
-def open_warehouse(path: Path, timeout: float = 600.0) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-write connection, held by one writer at a time (a lock file beside the database)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path.with_suffix(path.suffix + ".lock"), "w") as lock:
+def warehouse_lock(path: Path, timeout: float = 600.0) -> Iterator[None]:
+    """Hold the warehouse's writer lock (an exclusive ``flock`` of ``<path>.lock``): one writer at a time.
+
+    Every process that writes the DuckDB file holds it: ingestion (:func:`open_warehouse`), the dbt build
+    (``ingestion.dbt_build``) and the linkage step. Waits up to ``timeout`` seconds, then raises
+    :class:`WarehouseBusy`. Re-entrant within a thread: an inner hold of a lock the thread already holds
+    does not wait for itself (another thread of the process waits like another process).
+    """
+    key = lock_path(Path(path).absolute())
+    depths: dict[Path, int] = _held.__dict__.setdefault("depths", {})
+    if depths.get(key):
+        depths[key] += 1
+        try:
+            yield
+        finally:
+            depths[key] -= 1
+        return
+    key.parent.mkdir(parents=True, exist_ok=True)
+    with open(key, "w") as lock:
         deadline = time.monotonic() + timeout
         while True:
             try:
@@ -160,6 +186,18 @@ def open_warehouse(path: Path, timeout: float = 600.0) -> Iterator[duckdb.DuckDB
                 if time.monotonic() > deadline:
                     raise WarehouseBusy(f"{path} is being written by another process") from None
                 time.sleep(0.2)
+        depths[key] = 1
+        try:
+            yield
+        finally:
+            depths.pop(key, None)
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+@contextmanager
+def open_warehouse(path: Path, timeout: float = 600.0) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-write connection, held by one writer at a time (:func:`warehouse_lock`)."""
+    with warehouse_lock(path, timeout):
         conn = duckdb.connect(str(path))
         try:
             conn.execute("SET TimeZone = 'UTC'")
@@ -167,4 +205,3 @@ def open_warehouse(path: Path, timeout: float = 600.0) -> Iterator[duckdb.DuckDB
             yield conn
         finally:
             conn.close()
-            fcntl.flock(lock, fcntl.LOCK_UN)

@@ -1,14 +1,18 @@
-"""The ingestion DAGs: they parse, are configured as specified, and a ``dag.test()`` run lands a feed.
+"""The DAGs: they parse, are configured as specified, and ``dag.test()`` runs land a feed and build the warehouse.
 
-The run tests use the real ``ingestion.pipeline`` (pending_files, ingest_feed) and ``ingestion.data_docs``.
+The run tests use the real ``ingestion.pipeline`` (pending_files, ingest_feed), ``ingestion.data_docs`` and,
+for ``build_warehouse``, dbt through Cosmos and the linkage step on a small simulated year.
 """
 
 from __future__ import annotations
 
+import json
 import shutil
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from ingestion.dagrun import (
@@ -83,15 +87,15 @@ def _write_carers_hub_return(path: Path) -> int:
 
 
 @pytest.fixture(scope="module")
-def dagbag():
+def dagbag(dbt_manifest: Path):
     from airflow.dag_processing.dagbag import DagBag
 
-    return DagBag(dag_folder=DAGS_FOLDER)
+    return DagBag(dag_folder=DAGS_FOLDER)  # build_warehouse renders from the fresh manifest (ASCWH_DBT_MANIFEST)
 
 
 def test_dags_import_without_errors(dagbag) -> None:
     assert dagbag.import_errors == {}
-    assert set(dagbag.dag_ids) == {f"ingest_{feed}" for feed in FEEDS}
+    assert set(dagbag.dag_ids) == {f"ingest_{feed}" for feed in FEEDS} | {"build_warehouse"}
 
 
 @pytest.mark.parametrize("feed", FEEDS)
@@ -109,6 +113,7 @@ def test_dag_is_configured_as_specified(dagbag, feed: str) -> None:
     assert all(task.retries == 2 and task.owner == "ascwh" for task in dag.tasks)
     assert dag.task_dict["fetch"].outlets == dag.task_dict["ingest"].outlets == []
     assert [asset.uri for asset in dag.task_dict["publish"].outlets] == [f"ascwh://raw/{feed}"]
+    assert dag.task_dict["ingest"].pool == "ascwh_warehouse"  # one writer at a time, with the warehouse build
 
 
 def test_raw_assets_name_one_asset_per_feed() -> None:
@@ -199,3 +204,97 @@ def test_print_reports_shows_counts_and_what_needs_a_look() -> None:
     assert "council" in text and "1,234" in text
     assert "carers_hub: new columns loaded: carers.Notes" in text
     assert "carers_hub: delivery quarantined, see /q/carers_hub_return_2024-01.xlsx.md" in text
+
+
+# ---- build_warehouse -------------------------------------------------------------------------------------------
+
+
+def _models_of(dag, group: str) -> set[str]:
+    """The dbt nodes the Cosmos task group renders (unique ids)."""
+    return {
+        task.extra_context["dbt_node_config"]["unique_id"]
+        for task in dag.tasks
+        if task.task_id.startswith(f"{group}.") and "dbt_node_config" in getattr(task, "extra_context", {})
+    }
+
+
+def test_build_dag_is_configured_as_specified(dagbag, dbt_manifest: Path) -> None:
+    from ingestion.dbt_build import cross_model_tests, invoke, load_manifest
+
+    dag = dagbag.dags["build_warehouse"]
+    assert {asset.uri for asset in dag.schedule.objects} == {f"ascwh://raw/{feed}" for feed in FEEDS}
+    assert type(dag.schedule).__name__ == "AssetAny"
+    assert dag.max_active_runs == 1 and dag.catchup is False
+    assert "Build the warehouse" in dag.doc_md and "ascwh_warehouse" in dag.doc_md
+    assert {"warehouse", "full_refresh"} <= set(dag.params)
+    assert all(task.pool == "ascwh_warehouse" and task.retries == 2 and task.owner == "ascwh" for task in dag.tasks)
+    assert [asset.uri for asset in dag.task_dict["publish"].outlets] == ["ascwh://warehouse/marts"]
+
+    # the order of the phases
+    link = dag.task_dict["link_people"]
+    assert all(task_id.startswith("person_records.") or task_id.endswith("cross_model_tests")
+               for task_id in link.upstream_task_ids)  # fmt: skip
+    assert link.downstream_task_ids and all(t.startswith("warehouse.") for t in link.downstream_task_ids)
+    assert dag.task_dict["seeds"].downstream_task_ids <= {t for t in dag.task_ids if t.startswith("person_records.")}
+
+    # Cosmos renders from the manifest exactly the models dbt's selectors hold
+    for selector in ("person_records", "warehouse"):
+        listed = invoke(["ls", "--selector", selector, "--resource-type", "model", "--output", "json",
+                         "--output-keys", "unique_id"], target_dir=dbt_manifest.parent)  # fmt: skip
+        assert listed.success
+        assert _models_of(dag, selector) == {json.loads(line)["unique_id"] for line in listed.result}, selector
+
+    # each model task runs its model and the tests that read only it and its ancestors; the rest after the phase
+    task = dag.task_dict["person_records.int_person_records_model_build"]
+    assert task.indirect_selection == "buildable" and "--no-write-json" in task.dbt_cmd_flags
+    deferred = cross_model_tests(load_manifest(dbt_manifest))["warehouse"]
+    if deferred:
+        assert sorted(dag.task_dict["warehouse_cross_model_tests"].select) == deferred
+
+
+# Every task of build_warehouse is a dbt invocation with a fixed cost of a few seconds: the whole DAG (about
+# 60 tasks) takes minutes. By default the test runs the seeds, all of phase 1, the linkage, the person keys
+# and a path to the marts through phase 3, the cross-model tests and publish, on a warehouse built already
+# (so the phase-3 tasks marked successful have their tables); ASCWH_TEST_FULL_DAG=1 runs every task.
+PHASE_3_RUN = ("int_person_keys", "int_person_observations", "dim_person", "dim_date", "dim_locality", "fct_contacts")
+
+
+@pytest.mark.slow
+def test_build_dag_runs_the_models_and_the_linkage(
+    airflow_db: Path, small_year_built: tuple[Settings, object], tmp_path: Path
+) -> None:
+    import os
+    import time
+
+    from airflow.dag_processing.dagbag import DagBag
+
+    from ingestion.dagrun import run_conf
+
+    built, _ = small_year_built
+    settings = replace(built, warehouse=tmp_path / "wh.duckdb")
+    shutil.copy(built.warehouse, settings.warehouse)
+    dag = DagBag(dag_folder=DAGS_FOLDER).dags["build_warehouse"]
+    full = os.environ.get("ASCWH_TEST_FULL_DAG") == "1"
+    # dag.test() marks successful, without running them, the tasks whose id matches this pattern in full
+    skipped = None if full else rf"warehouse\.(?!(?:{'|'.join(PHASE_3_RUN)})_model_build$).*"
+
+    started = time.monotonic()
+    run = dag.test(run_conf=run_conf(settings), mark_success_pattern=skipped)
+    print(f"build_warehouse dag.test(): {len(dag.tasks)} tasks in {time.monotonic() - started:.0f} s")
+
+    states = {ti.task_id: str(ti.state) for ti in run.get_task_instances()}
+    assert {t: s for t, s in states.items() if s != "success"} == {}
+    assert run.state == "success"
+    phase_one = [t for t in states if t.startswith("person_records.") and t.endswith("_model_build")]
+    assert len(phase_one) >= 5 and states["seeds"] == states["link_people"] == "success"
+    assert {f"warehouse.{m}_model_build" for m in PHASE_3_RUN} <= set(states)
+    assert asset_event_uris(run) == ["ascwh://warehouse/marts"]
+    # what ran wrote the warehouse: the links of this run, and the marts built on them
+    conn = duckdb.connect(str(settings.warehouse), read_only=True)
+    try:
+        links = conn.execute("select count(distinct person_key) from linkage.person_links").fetchone()[0]
+        persons = conn.execute("select count(distinct person_key) from marts.dim_person").fetchone()[0]
+        contacts = conn.execute("select count(*) from marts.fct_contacts").fetchone()[0]
+    finally:
+        conn.close()
+    assert links > 0 and 0 < persons <= links and contacts > 0

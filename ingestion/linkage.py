@@ -1,0 +1,500 @@
+"""Person linkage across the four source systems: one person key for every source record.
+
+Reads ``intermediate.int_person_records`` (dbt), links records deterministically (valid NHS number, council person
+id) and probabilistically (Splink on an in-memory DuckDB), clusters the links into persons, and writes
+``linkage.person_links`` (one row per record) and ``linkage.clerical_review`` (uncertain pairs, ids only) back to the
+warehouse in one transaction. No personal data is logged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ingestion.linkage_score import Score, score_linkage
+
+__all__ = ["LinkageResult", "LinkageSummary", "Score", "link_records", "run_linkage", "score_linkage"]
+
+log = logging.getLogger(__name__)
+
+RECORDS_TABLE = "intermediate.int_person_records"
+LINKS_TABLE = "linkage.person_links"
+REVIEW_TABLE = "linkage.clerical_review"
+
+# Anchor order: the smallest member of a cluster under this order names the person (council ids first: they are the
+# council's own stable person ids, so a person's key survives new contacts, referrals and concerns).
+SYSTEM_ORDER = ("council", "health", "carers_hub", "safeguarding", "carers_hub_cared_for", "council_contact")
+
+# Thresholds on Splink's match probability, measured against the simulator's truth at scale 1 (206,740 records, default
+# fault rates; pairwise precision / recall of the final persons, see linkage_score):
+#
+#   accept at   0.5     0.8     0.9     0.95    0.97    0.99    0.995   0.999
+#   precision   0.9997  0.9997  0.9998  0.9998  0.9999  0.9999  0.9999  0.9999
+#   recall      0.9835  0.9835  0.9834  0.9832  0.9832  0.9830  0.9820  0.9727
+#
+# Recall is flat down to 0.99 and falls after 0.995 (a true pair with a swapped date of birth or a nickname and no
+# postcode scores 0.99-0.999); precision stops improving at 0.97. ACCEPT_THRESHOLD = 0.95 sits in the middle of the
+# flat part, so the calibration shift of a model retrained on more records (scale 10: more namesakes, a smaller
+# prior) costs neither. Precision is held mainly by the corroboration rule (linkage_model.CORROBORATING) and the
+# identifier constraint (constrained_clusters), not by the threshold: without them, 0.9 gave precision 0.958.
+#
+# Clerical review, one pair per pair of persons (pairs whose records ended in different persons):
+#
+#   review from        0.1     0.2     0.3     0.5     0.7
+#   pairs to review    7,358   4,078   2,754   954     364
+#   of them true       414     382     360     288     171   (of those a truth identity covers)
+#
+# REVIEW_THRESHOLD = 0.5: 954 pairs a year for the county, 40% of those checkable are one person. Going down to 0.3
+# would triple the work for 72 more true pairs (a 4% yield); the pairs below 0.5 are mostly a common name alone.
+ACCEPT_THRESHOLD = 0.95
+REVIEW_THRESHOLD = 0.5
+
+# Splink's sums run in parallel, so the last bits of a probability can differ between runs (2e-16 seen): stored
+# probabilities are rounded, so the same input gives the same tables.
+DECIMALS = 10
+
+# Below this many records Splink cannot estimate m and u (too few pairs): only the deterministic links are made.
+MIN_RECORDS_FOR_SPLINK = 500
+
+LINK_COLUMNS = ["source_system", "source_id", "person_key", "match_probability", "link_method"]
+REVIEW_COLUMNS = [
+    "left_system",
+    "left_id",
+    "right_system",
+    "right_id",
+    "match_probability",
+    "match_weight",
+    "comparison_levels",
+    "review_reason",
+]
+
+
+@dataclass(frozen=True)
+class LinkageResult:
+    """``links``: one row per record (LINK_COLUMNS); ``review``: uncertain pairs for clerical review (ids only)."""
+
+    links: pd.DataFrame
+    review: pd.DataFrame
+    edges: dict[str, int] = field(default_factory=dict)  # accepted edges by method
+
+
+@dataclass(frozen=True)
+class LinkageSummary:
+    """What one linkage run did (no personal data)."""
+
+    target: str
+    records: int
+    persons: int
+    links_by_method: dict[str, int]
+    review_pairs: int
+    seconds: float
+    edges: dict[str, int] = field(default_factory=dict)  # deterministic edges, probabilistic pairs by outcome
+
+    def rows(self) -> list[tuple[str, str]]:
+        """(measure, value) rows, for a table."""
+        out = [("target", self.target), ("records", f"{self.records:,}"), ("persons", f"{self.persons:,}")]
+        out += [(f"records linked {method}", f"{count:,}") for method, count in sorted(self.links_by_method.items())]
+        out += [(name.replace("_", " "), f"{count:,}") for name, count in self.edges.items()]
+        out += [("pairs for clerical review", f"{self.review_pairs:,}"), ("seconds", f"{self.seconds:.1f}")]
+        return out
+
+    def __str__(self) -> str:
+        width = max(len(name) for name, _ in self.rows())
+        return "\n".join(f"{name:<{width}}  {value}" for name, value in self.rows())
+
+
+# ---- clustering ------------------------------------------------------------------------------------------------
+
+
+def connected_components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Component label of each of ``n`` nodes given undirected edges: the smallest node index of its component.
+
+    Min-label hooking with pointer jumping, vectorised (no Python loop over edges): deterministic and linear-ish."""
+    parent = np.arange(n, dtype=np.int64)
+    left = np.asarray(left, dtype=np.int64)
+    right = np.asarray(right, dtype=np.int64)
+    while True:
+        a, b = parent[left], parent[right]
+        lo, hi = np.minimum(a, b), np.maximum(a, b)
+        moving = lo != hi
+        if not moving.any():
+            return parent
+        np.minimum.at(parent, hi[moving], lo[moving])
+        while True:
+            jumped = parent[parent]
+            if np.array_equal(jumped, parent):
+                break
+            parent = jumped
+
+
+def person_key(source_system: str, source_id: str) -> str:
+    """A stable, opaque person key named for the cluster's anchor record."""
+    return "PK" + hashlib.sha256(f"{source_system}|{source_id}".encode()).hexdigest()[:16].upper()
+
+
+def _ordered(records: pd.DataFrame) -> pd.DataFrame:
+    """Records in anchor order (system rank, then id), index 0..n-1: every later step is deterministic."""
+    rank = {system: position for position, system in enumerate(SYSTEM_ORDER)}
+    out = records.copy()
+    out["source_system"] = out["source_system"].astype(str)
+    out["source_id"] = out["source_id"].astype(str)
+    out["_rank"] = out["source_system"].map(rank).fillna(len(rank)).astype(int)
+    out = out.sort_values(["_rank", "source_system", "source_id"], kind="mergesort").drop_duplicates(
+        ["source_system", "source_id"]
+    )
+    return out.drop(columns="_rank").reset_index(drop=True)
+
+
+def _group_edges(keys: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Edges joining every record to the first record sharing its (non-null) key."""
+    valid = keys.notna() & (keys.astype(str).str.len() > 0)
+    frame = pd.DataFrame({"key": keys[valid].astype(str), "node": keys[valid].index.to_numpy()})
+    first = frame.groupby("key")["node"].transform("min")
+    keep = first.to_numpy() != frame["node"].to_numpy()
+    return first.to_numpy()[keep], frame["node"].to_numpy()[keep]
+
+
+def deterministic_edges(records: pd.DataFrame) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Deterministic edges over ordered records: a shared valid NHS number; a shared council person id (a council
+    record's own id, the id a contact, concern or cared-for record carries)."""
+    council = records["council_person_id"].where(records["council_person_id"].notna())
+    council = council.where(records["source_system"] != "council", records["source_id"])
+    return {"nhs_number": _group_edges(records["nhs_number"]), "council_person_id": _group_edges(council)}
+
+
+def _identifier_columns(records: pd.DataFrame) -> dict[str, pd.Series]:
+    """The identifiers that must not disagree within a person: NHS number, council id, trust patient id, carer ref
+    (each of these systems issues one id per person)."""
+    system, source_id = records["source_system"], records["source_id"]
+    return {
+        "nhs": records["nhs_number"],
+        "council": records["council_person_id"].where(system != "council", source_id),
+        "health": source_id.where(system == "health"),
+        "carer": source_id.where(system == "carers_hub"),
+    }
+
+
+def _component_keys(records: pd.DataFrame, det_labels: np.ndarray, involved: np.ndarray) -> dict[int, dict]:
+    """Per deterministic component in ``involved``: identifier kind -> frozenset of the values its records hold."""
+    member = np.isin(det_labels, involved)
+    keys: dict[int, dict[str, frozenset[str]]] = {int(label): {} for label in involved}
+    for kind, column in _identifier_columns(records).items():
+        values = pd.DataFrame({"label": det_labels[member], "value": column[member].to_numpy()}).dropna()
+        values = values[values["value"].astype(str) != ""].drop_duplicates()
+        for label, group in values.groupby("label")["value"]:
+            keys[int(label)][kind] = frozenset(group.astype(str))
+    return keys
+
+
+def _compatible(a: dict[str, frozenset[str]], b: dict[str, frozenset[str]]) -> bool:
+    """Two components may merge when, for every identifier, one's values contain the other's."""
+    return all(a[kind] <= b[kind] or b[kind] <= a[kind] for kind in a.keys() & b.keys())
+
+
+def constrained_clusters(
+    records: pd.DataFrame, det_labels: np.ndarray, pairs: pd.DataFrame, accept: float
+) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
+    """Merge deterministic components along corroborated probabilistic pairs with match probability >= ``accept``,
+    strongest (match weight) first (Kruskal), refusing a merge that would give a person two different NHS numbers,
+    council ids, trust ids or carer refs.
+
+    Returns the final label of each record (the smallest record index of its cluster), the probability of the
+    weakest link that joined each record to its cluster's anchor (NaN for records joined only deterministically),
+    and the refused pairs, for clerical review (``review_reason`` "identifiers disagree").
+    Only the components that accepted pairs touch are handled in Python."""
+    n = len(records)
+    accepted = pairs[(pairs["match_probability"] >= accept) & pairs["corroborated"]].sort_values(
+        ["match_weight", "unique_id_l", "unique_id_r"], ascending=[False, True, True], kind="mergesort"
+    )
+    left = det_labels[accepted["unique_id_l"].to_numpy()]
+    right = det_labels[accepted["unique_id_r"].to_numpy()]
+    involved = np.unique(np.concatenate([left, right]))
+    keys = _component_keys(records, det_labels, involved)
+    root = {int(label): int(label) for label in involved}
+
+    def find(label: int) -> int:
+        while root[label] != label:
+            root[label] = root[root[label]]
+            label = root[label]
+        return label
+
+    merges: list[tuple[int, int, float]] = []
+    refused: list[int] = []
+    for row, a, b, probability in zip(
+        accepted.index, left.tolist(), right.tolist(), accepted["match_probability"].tolist(), strict=True
+    ):
+        a, b = find(a), find(b)
+        if a == b:
+            continue
+        if not _compatible(keys[a], keys[b]):
+            refused.append(row)
+            continue
+        keep, gone = (a, b) if a < b else (b, a)
+        merges.append((keep, gone, probability))
+        for kind, values in keys.pop(gone).items():
+            keys[keep][kind] = keys[keep].get(kind, frozenset()) | values
+        root[gone] = keep
+    final = np.arange(n, dtype=np.int64)
+    final[involved] = [find(int(label)) for label in involved]
+    labels = final[det_labels]
+    # Replay the merges to find when each record joined its cluster's anchor (the weakest link on its path). A
+    # component's label is its smallest index, so it holds the anchor exactly when its label is the final label.
+    joined = np.full(n, np.nan)
+    member = np.flatnonzero(np.isin(det_labels, involved))
+    holder: dict[int, list[int]] = {int(label): [] for label in involved}
+    for index, label in zip(member.tolist(), det_labels[member].tolist(), strict=True):
+        holder[label].append(index)
+    for keep, gone, probability in merges:
+        moved = holder.pop(gone)
+        if keep == labels[keep]:
+            joined[moved] = probability
+            if np.isnan(joined[keep]):  # a lone anchor: its strongest link
+                joined[keep] = probability
+        holder[keep].extend(moved)
+    return labels, joined, pairs.loc[refused].assign(review_reason="identifiers disagree")
+
+
+def _review_pairs(records: pd.DataFrame, labels: np.ndarray, band: pd.DataFrame) -> pd.DataFrame:
+    """Uncertain pairs whose records ended in different persons, one (the most probable) per pair of persons."""
+    if band.empty:
+        return pd.DataFrame({column: pd.Series(dtype=object) for column in REVIEW_COLUMNS})
+    left, right = band["unique_id_l"].to_numpy(), band["unique_id_r"].to_numpy()
+    band = band.assign(_a=np.minimum(labels[left], labels[right]), _b=np.maximum(labels[left], labels[right]))
+    band = band[band["_a"] != band["_b"]]
+    band = band.sort_values(
+        ["_a", "_b", "match_probability", "unique_id_l", "unique_id_r"],
+        ascending=[True, True, False, True, True],
+        kind="mergesort",
+    ).drop_duplicates(["_a", "_b"])
+    systems, ids = records["source_system"].to_numpy(), records["source_id"].to_numpy()
+    left, right = band["unique_id_l"].to_numpy(), band["unique_id_r"].to_numpy()
+    review = pd.DataFrame(
+        {
+            "left_system": systems[left],
+            "left_id": ids[left],
+            "right_system": systems[right],
+            "right_id": ids[right],
+            "match_probability": np.round(band["match_probability"].to_numpy(), DECIMALS),
+            "match_weight": np.round(band["match_weight"].to_numpy(), DECIMALS),
+            "comparison_levels": band["comparison_levels"].to_numpy(),
+            "review_reason": band["review_reason"].to_numpy(),
+        }
+    )
+    return review.sort_values(
+        ["match_probability", "left_system", "left_id", "right_system", "right_id"],
+        ascending=[False, True, True, True, True],
+        kind="mergesort",
+    ).reset_index(drop=True)
+
+
+def link_records(
+    records: pd.DataFrame,
+    *,
+    accept: float = ACCEPT_THRESHOLD,
+    review: float = REVIEW_THRESHOLD,
+    probabilistic: bool = True,
+) -> LinkageResult:
+    """Link source records into persons.
+
+    ``records`` has the columns of ``intermediate.int_person_records`` (source_system, source_id, council_person_id,
+    nhs_number, birth_date, first_name_std, last_name_std, postcode_std, postcode_district, sex_std).
+
+    1. Deterministic: records sharing a valid NHS number, or a council person id, are one person.
+    2. Probabilistic (``probabilistic``): Splink scores candidate pairs between different deterministic components
+       (``linkage_model``); pairs with match probability >= ``accept`` are merged, strongest first, unless the merge
+       would give a person two different NHS numbers, council ids, trust ids or carer refs.
+    3. Clerical review: pairs in [``review``, ``accept``) between different persons, and refused merges, one pair
+       per pair of persons.
+
+    Person key: a hash of the cluster's anchor, its first record in (system, id) order with council records first,
+    so the same input always gives the same keys and a person's key survives new records of other systems.
+    """
+    records = _ordered(records)
+    n = len(records)
+    det = deterministic_edges(records)
+    left = np.concatenate([edge[0] for edge in det.values()])
+    right = np.concatenate([edge[1] for edge in det.values()])
+    det_labels = connected_components(n, left, right)
+    edges = {f"deterministic_{name}": len(edge[0]) for name, edge in det.items()}
+    joined = np.full(n, np.nan)
+    labels = det_labels
+    review_frame = pd.DataFrame({column: pd.Series(dtype=object) for column in REVIEW_COLUMNS})
+    if probabilistic and n < MIN_RECORDS_FOR_SPLINK:
+        log.warning("linkage: %d records are too few to train a Splink model; deterministic links only", n)
+    elif probabilistic:
+        from ingestion.linkage_model import train_and_predict
+
+        predictions = train_and_predict(records, det_labels, threshold=review)
+        pairs = predictions.pairs.round({"match_probability": DECIMALS, "match_weight": DECIMALS})
+        labels, joined, held = constrained_clusters(records, det_labels, pairs, accept)
+        above = pairs["match_probability"] >= accept
+        edges["probabilistic_pairs_scored"] = len(pairs)  # candidate pairs at or above the review threshold
+        edges["probabilistic_pairs_accepted"] = int((above & pairs["corroborated"]).sum()) - len(held)
+        edges["probabilistic_pairs_refused"] = len(held)
+        edges["probabilistic_pairs_not_corroborated"] = int((above & ~pairs["corroborated"]).sum())
+        band = pd.concat(
+            [
+                pairs[~above].assign(review_reason="uncertain"),
+                pairs[above & ~pairs["corroborated"]].assign(review_reason="not corroborated"),
+                held,
+            ]
+        )
+        review_frame = _review_pairs(records, labels, band)
+    size = np.bincount(labels, minlength=n)[labels]
+    det_size = np.bincount(det_labels, minlength=n)[det_labels]
+    deterministic = (det_size > 1) & (det_labels == labels)
+    method = np.where(size == 1, "singleton", np.where(deterministic, "deterministic", "probabilistic"))
+    probability = np.where(method == "deterministic", 1.0, np.where(method == "probabilistic", joined, np.nan))
+    anchors = records[["source_system", "source_id"]].to_numpy()
+    keys = {int(label): person_key(*anchors[label]) for label in np.unique(labels)}
+    links = pd.DataFrame(
+        {
+            "source_system": records["source_system"],
+            "source_id": records["source_id"],
+            "person_key": [keys[int(label)] for label in labels],
+            "match_probability": np.round(probability, DECIMALS),
+            "link_method": method,
+        }
+    )
+    return LinkageResult(links, review_frame, edges)
+
+
+# ---- warehouse I/O ---------------------------------------------------------------------------------------------
+
+_LINKS_DDL = f"""
+create table {LINKS_TABLE} (
+    source_system varchar not null,
+    source_id varchar not null,
+    person_key varchar not null,
+    match_probability double precision,
+    link_method varchar not null,
+    primary key (source_system, source_id)
+)"""
+_REVIEW_DDL = f"""
+create table {REVIEW_TABLE} (
+    left_system varchar not null,
+    left_id varchar not null,
+    right_system varchar not null,
+    right_id varchar not null,
+    match_probability double precision not null,
+    match_weight double precision,
+    comparison_levels varchar,
+    review_reason varchar not null
+)"""
+
+
+def _review_frame(review: pd.DataFrame) -> pd.DataFrame:
+    return review.reindex(columns=REVIEW_COLUMNS)
+
+
+def _run_duckdb(warehouse: Path) -> tuple[LinkageResult, int]:
+    from ingestion.warehouse import open_warehouse
+
+    with open_warehouse(warehouse) as conn:
+        records = conn.execute(f"select * from {RECORDS_TABLE}").df()
+        result = link_records(records)
+        links, review = result.links, _review_frame(result.review)  # noqa: F841 (read by DuckDB by name)
+        conn.execute("begin transaction")
+        try:
+            conn.execute("create schema if not exists linkage")
+            conn.execute(f"drop table if exists {LINKS_TABLE}")
+            conn.execute(f"drop table if exists {REVIEW_TABLE}")
+            conn.execute(_LINKS_DDL)
+            conn.execute(_REVIEW_DDL)
+            conn.execute(f"insert into {LINKS_TABLE} select {', '.join(LINK_COLUMNS)} from links")
+            conn.execute(f"insert into {REVIEW_TABLE} select {', '.join(REVIEW_COLUMNS)} from review")
+            conn.execute("commit")
+        except BaseException:
+            conn.execute("rollback")
+            raise
+    return result, len(records)
+
+
+def pg_connect_kwargs() -> dict[str, str | int]:
+    """psycopg2 connection settings from ASCWH_PG_* (the same variables as dbt's postgres profile)."""
+    return {
+        "host": os.environ.get("ASCWH_PG_HOST", "127.0.0.1"),
+        "port": int(os.environ.get("ASCWH_PG_PORT", "5432")),
+        "user": os.environ.get("ASCWH_PG_USER", "postgres"),
+        "password": os.environ.get("ASCWH_PG_PASSWORD", ""),
+        "dbname": os.environ.get("ASCWH_PG_DATABASE", "ascwh"),
+    }
+
+
+def _copy_rows(cursor: object, table: str, frame: pd.DataFrame) -> None:
+    """Bulk insert through COPY (CSV in memory; NULL as an unquoted empty field)."""
+    import io
+
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False, header=False, na_rep="")
+    buffer.seek(0)
+    cursor.copy_expert(f"copy {table} ({', '.join(frame.columns)}) from stdin with (format csv)", buffer)  # type: ignore[attr-defined]
+
+
+def _run_postgres() -> tuple[LinkageResult, int]:
+    import psycopg2
+
+    conn = psycopg2.connect(**pg_connect_kwargs())
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute(f"select * from {RECORDS_TABLE}")
+            columns = [column.name for column in cursor.description]
+            records = pd.DataFrame(cursor.fetchall(), columns=columns)
+        conn.rollback()
+        result = link_records(records)
+        with conn, conn.cursor() as cursor:  # one transaction: commit on success, rollback on error
+            cursor.execute("create schema if not exists linkage")
+            cursor.execute(f"drop table if exists {LINKS_TABLE}")
+            cursor.execute(f"drop table if exists {REVIEW_TABLE}")
+            cursor.execute(_LINKS_DDL)
+            cursor.execute(_REVIEW_DDL)
+            _copy_rows(cursor, LINKS_TABLE, result.links[LINK_COLUMNS])
+            _copy_rows(cursor, REVIEW_TABLE, _review_frame(result.review))
+    finally:
+        conn.close()
+    return result, len(records)
+
+
+def run_linkage(target: str = "duckdb", warehouse: Path | None = None) -> LinkageSummary:
+    """Link ``intermediate.int_person_records`` and replace ``linkage.person_links`` and
+    ``linkage.clerical_review`` in one transaction.
+
+    ``target``: "duckdb" (the file ``warehouse``, default ``Settings.from_env().warehouse``) or "postgres"
+    (psycopg2 with ASCWH_PG_HOST/PORT/USER/PASSWORD/DATABASE)."""
+    started = time.monotonic()
+    if target == "duckdb":
+        if warehouse is None:
+            from ingestion.settings import Settings
+
+            warehouse = Settings.from_env().warehouse
+        result, n = _run_duckdb(Path(warehouse))
+    elif target == "postgres":
+        result, n = _run_postgres()
+    else:
+        raise ValueError(f"unknown linkage target {target!r}: duckdb or postgres")
+    links = result.links
+    summary = LinkageSummary(
+        target=target,
+        records=n,
+        persons=int(links["person_key"].nunique()),
+        links_by_method={str(k): int(v) for k, v in links["link_method"].value_counts().sort_index().items()},
+        review_pairs=len(result.review),
+        seconds=time.monotonic() - started,
+        edges=dict(result.edges),
+    )
+    log.info(
+        "linkage: %d records, %d persons, %s, %d review pairs, %.1fs",
+        summary.records,
+        summary.persons,
+        summary.links_by_method,
+        summary.review_pairs,
+        summary.seconds,
+    )
+    return summary
