@@ -22,13 +22,19 @@ carers as (
 
 health_gender as (
 
-    select source_value, cld_gender from {{ ref('gender_to_cld') }} where source_system = 'health'
+    select
+        source_value,
+        cld_gender
+    from {{ ref('gender_to_cld') }}
+    where source_system = 'health'
 
 ),
 
 health_ethnicity as (
 
-    select source_value, cld_ethnicity
+    select
+        source_value,
+        cld_ethnicity
     from {{ ref('ethnicity_to_cld') }}
     where source_system = 'health'
 
@@ -36,7 +42,9 @@ health_ethnicity as (
 
 hub_ethnicity as (
 
-    select source_value, cld_ethnicity
+    select
+        source_value,
+        cld_ethnicity
     from {{ ref('ethnicity_to_cld') }}
     where source_system = 'carers_hub'
 
@@ -125,11 +133,14 @@ carers_ranked as (
 
 observations as (
 
-    select * from council_ranked where version_rank = 1
+    select * from council_ranked
+    where version_rank = 1
     union all
-    select * from health_ranked where version_rank = 1
+    select * from health_ranked
+    where version_rank = 1
     union all
-    select * from carers_ranked where version_rank = 1
+    select * from carers_ranked
+    where version_rank = 1
 
 ),
 
@@ -178,7 +189,7 @@ final as (
     inner join person_keys
         on changes.source_system = person_keys.source_system
         and changes.source_id = person_keys.source_id
-    where changes.previous_fingerprint is null or changes.previous_fingerprint <> changes.fingerprint
+    where changes.previous_fingerprint is null or changes.previous_fingerprint != changes.fingerprint
 
 )
 

@@ -100,7 +100,7 @@ candidates as (
     from change_dates
     inner join intervals
         on change_dates.person_key = intervals.person_key
-        and intervals.valid_from <= change_dates.change_date
+        and change_dates.change_date >= intervals.valid_from
         and (intervals.valid_to is null or change_dates.change_date < intervals.valid_to)
 
 ),
@@ -151,7 +151,7 @@ periods as (
         *,
         lead(change_date) over (partition by person_key order by change_date) as next_change_date
     from changes
-    where previous_fingerprint is null or previous_fingerprint <> fingerprint
+    where previous_fingerprint is null or previous_fingerprint != fingerprint
 
 ),
 
@@ -195,7 +195,10 @@ unobserved_people as (
         {%- endfor %}
         cast(null as {{ dbt.type_string() }}) as fingerprint
     from person_keys
-    where not exists (select 1 from observations where observations.person_key = person_keys.person_key)
+    where not exists (
+        select 1 from observations
+        where observations.person_key = person_keys.person_key
+    )
 
 ),
 
@@ -227,16 +230,16 @@ final as (
         gender_reassignment,
         disability,
         locality,
-        {#- No source records pregnancy or maternity: it is never recorded. -#}
-        cast(null as {{ dbt.type_string() }}) as pregnancy_and_maternity,
-        'missing' as pregnancy_and_maternity_status,
         case when birth_date is null then 'missing' else 'recorded' end as age_status,
         {%- for attribute in attributes %}
         {%- if attribute != 'birth_date' %}
         {{ attribute }}_status,
         {%- endif %}
-        {{ attribute }}_source{% if not loop.last %},{% endif %}
+        {{ attribute }}_source,
         {%- endfor %}
+        -- No source records pregnancy or maternity: it is never recorded.
+        cast(null as {{ dbt.type_string() }}) as pregnancy_and_maternity,
+        'missing' as pregnancy_and_maternity_status
     from unioned
 
 )
