@@ -258,7 +258,8 @@ def link_people(params: dict[str, Any] | None = None) -> dict[str, Any]:
     """Task ``link_people``: the linkage step (Splink) between the two dbt phases; returns its summary."""
     from ingestion.dbt_build import link_people as run
 
-    summary = run(settings_from_params(params), dbt_target())
+    retrain = str((params or {}).get("full_refresh", False)).lower() == "true"
+    summary = run(settings_from_params(params), dbt_target(), retrain)
     log.info("linkage: %s", summary)
     return asdict(summary) if is_dataclass(summary) and not isinstance(summary, type) else {}
 

@@ -357,23 +357,24 @@ def run_phase(
     return phase
 
 
-def link_people(settings: Settings, target: str = "duckdb") -> Any:
+def link_people(settings: Settings, target: str = "duckdb", retrain: bool = False) -> Any:
     """The linkage step: ``ingestion.linkage.run_linkage`` on ``target``, holding the writer lock on DuckDB.
 
+    ``retrain`` (a full refresh) trains the Splink model afresh; otherwise the stored model scores the records.
     Returns its ``LinkageSummary`` (counts and seconds, no personal data)."""
     from ingestion.linkage import run_linkage
 
     lock = warehouse_lock(settings.warehouse) if target == "duckdb" else nullcontext()
     with lock:
-        return run_linkage(target=target, warehouse=settings.warehouse)
+        return run_linkage(target=target, warehouse=settings.warehouse, retrain=retrain)
 
 
-def run_link_phase(settings: Settings, target: str) -> PhaseSummary:
+def run_link_phase(settings: Settings, target: str, retrain: bool = False) -> PhaseSummary:
     """Phase 2, timed; a failure is reported in the phase (``error``), not raised."""
     started = time.monotonic()
     phase = PhaseSummary("linkage")
     try:
-        result = link_people(settings, target)
+        result = link_people(settings, target, retrain)
         phase.detail = asdict(result) if is_dataclass(result) and not isinstance(result, type) else {}
     except Exception as exc:  # reported in the summary, raised by build_warehouse
         phase.error = redact(f"{type(exc).__name__}: {exc}")
@@ -398,7 +399,7 @@ def build_warehouse(
     with lock:
         steps = (
             lambda: run_phase(PERSON_RECORDS_SELECTOR, settings, target, full_refresh, target_dir),
-            lambda: run_link_phase(settings, target),
+            lambda: run_link_phase(settings, target, full_refresh),
             lambda: run_phase(WAREHOUSE_SELECTOR, settings, target, full_refresh, target_dir),
         )
         for step in steps:

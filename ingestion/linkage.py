@@ -9,15 +9,18 @@ warehouse in one transaction. No personal data is logged.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from ingestion.linkage_model import model_version
 from ingestion.linkage_score import Score, score_linkage
 
 __all__ = ["LinkageResult", "LinkageSummary", "Score", "link_records", "run_linkage", "score_linkage"]
@@ -27,6 +30,8 @@ log = logging.getLogger(__name__)
 RECORDS_TABLE = "intermediate.int_person_records"
 LINKS_TABLE = "linkage.person_links"
 REVIEW_TABLE = "linkage.clerical_review"
+MODEL_TABLE = "linkage.model"  # the trained Splink model (JSON), reused by nightly builds
+_MODEL_EXISTS = "select count(*) from information_schema.tables where table_schema = ? and table_name = ?"
 
 # Anchor order: the smallest member of a cluster under this order names the person (council ids first: they are the
 # council's own stable person ids, so a person's key survives new contacts, referrals and concerns).
@@ -83,6 +88,8 @@ class LinkageResult:
     links: pd.DataFrame
     review: pd.DataFrame
     edges: dict[str, int] = field(default_factory=dict)  # accepted edges by method
+    model: dict | None = None  # the Splink model the pairs were scored with (None: deterministic links only)
+    trained: bool = False  # the model was trained in this run (not an earlier run's, reused)
 
 
 @dataclass(frozen=True)
@@ -96,13 +103,15 @@ class LinkageSummary:
     review_pairs: int
     seconds: float
     edges: dict[str, int] = field(default_factory=dict)  # deterministic edges, probabilistic pairs by outcome
+    model: str = "none"  # the Splink model: "trained" in this run, "reused" (stored), or "none" (too few records)
 
     def rows(self) -> list[tuple[str, str]]:
         """(measure, value) rows, for a table."""
         out = [("target", self.target), ("records", f"{self.records:,}"), ("persons", f"{self.persons:,}")]
         out += [(f"records linked {method}", f"{count:,}") for method, count in sorted(self.links_by_method.items())]
         out += [(name.replace("_", " "), f"{count:,}") for name, count in self.edges.items()]
-        out += [("pairs for clerical review", f"{self.review_pairs:,}"), ("seconds", f"{self.seconds:.1f}")]
+        out += [("pairs for clerical review", f"{self.review_pairs:,}"), ("Splink model", self.model)]
+        out += [("seconds", f"{self.seconds:.1f}")]
         return out
 
     def __str__(self) -> str:
@@ -187,9 +196,10 @@ def _component_keys(records: pd.DataFrame, det_labels: np.ndarray, involved: np.
     keys: dict[int, dict[str, frozenset[str]]] = {int(label): {} for label in involved}
     for kind, column in _identifier_columns(records).items():
         values = pd.DataFrame({"label": det_labels[member], "value": column[member].to_numpy()}).dropna()
-        values = values[values["value"].astype(str) != ""].drop_duplicates()
-        for label, group in values.groupby("label")["value"]:
-            keys[int(label)][kind] = frozenset(group.astype(str))
+        values["value"] = values["value"].astype(str)
+        values = values[values["value"] != ""].drop_duplicates()
+        for label, found in values.groupby("label")["value"].agg(frozenset).items():
+            keys[int(label)][kind] = found
     return keys
 
 
@@ -300,6 +310,7 @@ def link_records(
     accept: float = ACCEPT_THRESHOLD,
     review: float = REVIEW_THRESHOLD,
     probabilistic: bool = True,
+    model: dict | None = None,
 ) -> LinkageResult:
     """Link source records into persons.
 
@@ -312,6 +323,9 @@ def link_records(
        would give a person two different NHS numbers, council ids, trust ids or carer refs.
     3. Clerical review: pairs in [``review``, ``accept``) between different persons, and refused merges, one pair
        per pair of persons.
+
+    ``model``: a trained Splink model to score with instead of training one (``LinkageResult.model`` of an earlier
+    run): the nightly build reuses the model a full refresh trained.
 
     Person key: a hash of the cluster's anchor, its first record in (system, id) order with council records first,
     so the same input always gives the same keys and a person's key survives new records of other systems.
@@ -326,12 +340,13 @@ def link_records(
     joined = np.full(n, np.nan)
     labels = det_labels
     review_frame = pd.DataFrame({column: pd.Series(dtype=object) for column in REVIEW_COLUMNS})
+    predictions = None
     if probabilistic and n < MIN_RECORDS_FOR_SPLINK:
         log.warning("linkage: %d records are too few to train a Splink model; deterministic links only", n)
     elif probabilistic:
         from ingestion.linkage_model import train_and_predict
 
-        predictions = train_and_predict(records, det_labels, threshold=review)
+        predictions = train_and_predict(records, det_labels, threshold=review, model=model)
         pairs = predictions.pairs.round({"match_probability": DECIMALS, "match_weight": DECIMALS})
         labels, joined, held = constrained_clusters(records, det_labels, pairs, accept)
         above = pairs["match_probability"] >= accept
@@ -363,7 +378,8 @@ def link_records(
             "link_method": method,
         }
     )
-    return LinkageResult(links, review_frame, edges)
+    trained = predictions is not None and model is None
+    return LinkageResult(links, review_frame, edges, predictions.model if predictions else None, trained)
 
 
 # ---- warehouse I/O ---------------------------------------------------------------------------------------------
@@ -394,12 +410,29 @@ def _review_frame(review: pd.DataFrame) -> pd.DataFrame:
     return review.reindex(columns=REVIEW_COLUMNS)
 
 
-def _run_duckdb(warehouse: Path) -> tuple[LinkageResult, int]:
+_MODEL_DDL = f"""
+create table if not exists {MODEL_TABLE} (
+    model_version varchar not null,
+    trained_at timestamp not null,
+    records bigint not null,
+    model_json varchar not null
+)"""
+
+
+def _model_row(result: LinkageResult, records: int) -> tuple[str, datetime, int, str]:
+    return model_version(), datetime.now(UTC).replace(tzinfo=None), records, json.dumps(result.model, sort_keys=True)
+
+
+def _run_duckdb(warehouse: Path, retrain: bool) -> tuple[LinkageResult, int]:
     from ingestion.warehouse import open_warehouse
 
     with open_warehouse(warehouse) as conn:
         records = conn.execute(f"select * from {RECORDS_TABLE}").df()
-        result = link_records(records)
+        stored = None
+        if not retrain and conn.execute(_MODEL_EXISTS, ["linkage", "model"]).fetchone()[0]:
+            row = conn.execute(f"select model_json from {MODEL_TABLE} where model_version = ?", [model_version()])
+            stored = row.fetchone()
+        result = link_records(records, model=json.loads(stored[0]) if stored else None)
         links, review = result.links, _review_frame(result.review)  # noqa: F841 (read by DuckDB by name)
         conn.execute("begin transaction")
         try:
@@ -410,6 +443,10 @@ def _run_duckdb(warehouse: Path) -> tuple[LinkageResult, int]:
             conn.execute(_REVIEW_DDL)
             conn.execute(f"insert into {LINKS_TABLE} select {', '.join(LINK_COLUMNS)} from links")
             conn.execute(f"insert into {REVIEW_TABLE} select {', '.join(REVIEW_COLUMNS)} from review")
+            if result.trained:
+                conn.execute(_MODEL_DDL)
+                conn.execute(f"delete from {MODEL_TABLE}")
+                conn.execute(f"insert into {MODEL_TABLE} values (?, ?, ?, ?)", _model_row(result, len(records)))
             conn.execute("commit")
         except BaseException:
             conn.execute("rollback")
@@ -438,7 +475,7 @@ def _copy_rows(cursor: object, table: str, frame: pd.DataFrame) -> None:
     cursor.copy_expert(f"copy {table} ({', '.join(frame.columns)}) from stdin with (format csv)", buffer)  # type: ignore[attr-defined]
 
 
-def _run_postgres() -> tuple[LinkageResult, int]:
+def _run_postgres(retrain: bool) -> tuple[LinkageResult, int]:
     import psycopg2
 
     conn = psycopg2.connect(**pg_connect_kwargs())
@@ -447,8 +484,13 @@ def _run_postgres() -> tuple[LinkageResult, int]:
             cursor.execute(f"select * from {RECORDS_TABLE}")
             columns = [column.name for column in cursor.description]
             records = pd.DataFrame(cursor.fetchall(), columns=columns)
+            stored = None
+            cursor.execute(_MODEL_EXISTS.replace("?", "%s"), ["linkage", "model"])
+            if not retrain and cursor.fetchone()[0]:
+                cursor.execute(f"select model_json from {MODEL_TABLE} where model_version = %s", [model_version()])
+                stored = cursor.fetchone()
         conn.rollback()
-        result = link_records(records)
+        result = link_records(records, model=json.loads(stored[0]) if stored else None)
         with conn, conn.cursor() as cursor:  # one transaction: commit on success, rollback on error
             cursor.execute("create schema if not exists linkage")
             cursor.execute(f"drop table if exists {LINKS_TABLE}")
@@ -457,14 +499,21 @@ def _run_postgres() -> tuple[LinkageResult, int]:
             cursor.execute(_REVIEW_DDL)
             _copy_rows(cursor, LINKS_TABLE, result.links[LINK_COLUMNS])
             _copy_rows(cursor, REVIEW_TABLE, _review_frame(result.review))
+            if result.trained:
+                cursor.execute(_MODEL_DDL)
+                cursor.execute(f"delete from {MODEL_TABLE}")
+                cursor.execute(f"insert into {MODEL_TABLE} values (%s, %s, %s, %s)", _model_row(result, len(records)))
     finally:
         conn.close()
     return result, len(records)
 
 
-def run_linkage(target: str = "duckdb", warehouse: Path | None = None) -> LinkageSummary:
+def run_linkage(target: str = "duckdb", warehouse: Path | None = None, retrain: bool = True) -> LinkageSummary:
     """Link ``intermediate.int_person_records`` and replace ``linkage.person_links`` and
     ``linkage.clerical_review`` in one transaction.
+
+    ``retrain``: train the Splink model on the records and store it (``linkage.model``); otherwise score with the
+    stored model when one of this model version exists (the nightly build), training only when none does.
 
     ``target``: "duckdb" (the file ``warehouse``, default ``Settings.from_env().warehouse``) or "postgres"
     (psycopg2 with ASCWH_PG_HOST/PORT/USER/PASSWORD/DATABASE)."""
@@ -474,9 +523,9 @@ def run_linkage(target: str = "duckdb", warehouse: Path | None = None) -> Linkag
             from ingestion.settings import Settings
 
             warehouse = Settings.from_env().warehouse
-        result, n = _run_duckdb(Path(warehouse))
+        result, n = _run_duckdb(Path(warehouse), retrain)
     elif target == "postgres":
-        result, n = _run_postgres()
+        result, n = _run_postgres(retrain)
     else:
         raise ValueError(f"unknown linkage target {target!r}: duckdb or postgres")
     links = result.links
@@ -488,6 +537,7 @@ def run_linkage(target: str = "duckdb", warehouse: Path | None = None) -> Linkag
         review_pairs=len(result.review),
         seconds=time.monotonic() - started,
         edges=dict(result.edges),
+        model="trained" if result.trained else ("reused" if result.model else "none"),
     )
     log.info(
         "linkage: %d records, %d persons, %s, %d review pairs, %.1fs",

@@ -30,10 +30,12 @@ different postcode at -8.6 (few people move within the year), against a prior of
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import duckdb
@@ -276,12 +278,46 @@ def level_labels(linker: Linker) -> dict[str, dict[int, str]]:
     return out
 
 
-def train_and_predict(records: pd.DataFrame, det_labels: np.ndarray, threshold: float) -> Predictions:
+def model_version() -> str:
+    """A fingerprint of the model's definition (this module and the name groups): a stored model trained under
+    another definition is not reused."""
+    here = Path(__file__).parent
+    sources = (here / "linkage_model.py", here / "linkage_names.py")
+    return hashlib.sha256(b"".join(path.read_bytes() for path in sources)).hexdigest()[:16]
+
+
+def _train(linker: Linker, n: int) -> None:
+    """Estimate the prior (from the deterministic rules), u (random sampling) and m (expectation maximisation)."""
+    from splink import block_on
+
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("nhs_number"), block_on("council_id")], recall=PRIOR_RECALL
+    )
+    all_pairs = n * (n - 1) / 2
+    u_pairs = min(U_MAX_PAIRS, max(1e5, all_pairs / 10))  # a small input needs (and has) fewer pairs
+    linker.training.estimate_u_using_random_sampling(max_pairs=u_pairs, seed=SEED)
+    for rule in (
+        block_on("birth_date"),
+        block_on("first_name", "last_name"),
+        block_on("postcode"),
+    ):
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            rule, max_pairs=EM_MAX_PAIRS, estimate_without_term_frequencies=True
+        )
+
+
+def train_and_predict(
+    records: pd.DataFrame, det_labels: np.ndarray, threshold: float, model: dict | None = None
+) -> Predictions:
     """Train the model on the ordered ``records`` (``create_input``) and score the candidate pairs with match
     probability >= ``threshold`` (the bottom of the clerical-review band).
 
+    Given ``model`` (``Predictions.model`` of an earlier run), training is skipped and the pairs are scored with
+    that model's prior, m and u: the nightly path (training is most of the work), while a full refresh retrains on
+    every record. Term frequencies are always those of ``records``.
+
     Splink works in an in-memory DuckDB that may spill to a temporary folder beyond ``MEMORY_LIMIT``."""
-    from splink import DuckDBAPI, Linker, block_on
+    from splink import DuckDBAPI, Linker
 
     with tempfile.TemporaryDirectory(prefix="ascwh-linkage-") as spill, duckdb.connect() as connection:
         connection.execute(f"set memory_limit = '{MEMORY_LIMIT}'")
@@ -289,22 +325,11 @@ def train_and_predict(records: pd.DataFrame, det_labels: np.ndarray, threshold: 
         connection.execute("set preserve_insertion_order = false")
         db_api = DuckDBAPI(connection=connection)
         table = db_api.register(create_input(connection, records, det_labels))
-        n = len(records)
-        linker = Linker(table, _settings(), log_level=logging.WARNING)
-        linker.training.estimate_probability_two_random_records_match(
-            [block_on("nhs_number"), block_on("council_id")], recall=PRIOR_RECALL
-        )
-        all_pairs = n * (n - 1) / 2
-        u_pairs = min(U_MAX_PAIRS, max(1e5, all_pairs / 10))  # a small input needs (and has) fewer pairs
-        linker.training.estimate_u_using_random_sampling(max_pairs=u_pairs, seed=SEED)
-        for rule in (
-            block_on("birth_date"),
-            block_on("first_name", "last_name"),
-            block_on("postcode"),
-        ):
-            linker.training.estimate_parameters_using_expectation_maximisation(
-                rule, max_pairs=EM_MAX_PAIRS, estimate_without_term_frequencies=True
-            )
+        if model is None:
+            linker = Linker(table, _settings(), log_level=logging.WARNING)
+            _train(linker, len(records))
+        else:
+            linker = Linker(table, model, log_level=logging.WARNING)
         prior = float(linker._settings_obj._probability_two_random_records_match)
         predicted = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
         labels = level_labels(linker)
