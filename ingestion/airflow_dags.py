@@ -10,6 +10,9 @@ on the raw-layer assets the ingest DAGs publish. Every task that writes the Duck
 and all of the build's tasks) runs in the one-slot pool :data:`WAREHOUSE_POOL` and holds the warehouse's
 lock file while it runs, so two writers never meet.
 
+``dags/share_safeguarding_board.py`` builds the Safeguarding Adults Board's quarterly data share with
+:func:`share_board_dag` (``build_pack`` -> ``deliver``, both in the warehouse pool; logic in ``ingestion.share``).
+
 The heavy libraries (the pipeline, Great Expectations, DuckDB, the SFTP hook, Cosmos) are imported inside
 the tasks or the factory, so parsing the ingest DAG files stays fast.
 """
@@ -29,6 +32,7 @@ from airflow.sdk import DAG, Asset, AssetAny, Param, task
 from airflow.sdk.exceptions import AirflowSkipException
 
 from ingestion.settings import FEEDS, Settings
+from ingestion.share import SFTP_CONN_ENV as SHARE_SFTP_CONN_ENV
 
 log = logging.getLogger(__name__)
 
@@ -320,7 +324,7 @@ def build_warehouse_dag(manifest: Path | None = None) -> DAG:
     from ingestion import dbt_build
 
     manifest = (manifest or dbt_build.manifest_path()).absolute()
-    if not manifest.exists():
+    if dbt_build.manifest_is_stale(manifest):
         dbt_build.parse_project(target_dir=manifest.parent)
     deferred = dbt_build.cross_model_tests(dbt_build.load_manifest(manifest))
     target = dbt_target()
@@ -409,3 +413,111 @@ def build_warehouse_dag(manifest: Path | None = None) -> DAG:
 def _publish() -> None:
     """Task ``publish``: nothing to do but end the run, so the warehouse asset gets its event."""
     log.info("warehouse built: %s", WAREHOUSE_ASSET.uri)
+
+
+# ---- the Safeguarding Adults Board's data share -------------------------------------------------------------
+
+SHARE_DAG_ID = "share_safeguarding_board"
+SHARE_SCHEDULE = "0 7 15 1,4,7,10 *"  # quarterly: the 15th of the month after a quarter ends, 07:00 UK time
+
+
+def _share_quarter(params: dict[str, Any], logical_date: datetime | None, dag_run: Any) -> Any:
+    """The run's quarter: the ``quarter`` param, else the last quarter ended before the run (UK time)."""
+    from ingestion.share.periods import Quarter
+
+    if params.get("quarter"):
+        return Quarter.parse(params["quarter"])
+    when = logical_date or dag_run.run_after
+    return Quarter.last_complete(when.astimezone(UK_TIME).date())
+
+
+def _outbox(params: dict[str, Any]) -> Path:
+    from ingestion.settings import outbox_path
+
+    return Path(params["outbox"]).absolute() if params.get("outbox") else outbox_path()
+
+
+def stage_board_pack(
+    params: dict[str, Any] | None = None, logical_date: datetime | None = None, dag_run: Any = None
+) -> str:
+    """Task ``build_pack``: the quarter's pack from the marts, written into a staging folder; returns its path."""
+    from ingestion.share.board import stage_pack
+    from ingestion.share.pseudonymise import pseudonymisation_key
+
+    params = params or {}
+    quarter = _share_quarter(params, logical_date, dag_run)
+    key = pseudonymisation_key()  # first: without a key nothing is built
+    staging = stage_pack(settings_from_params(params), quarter, outbox=_outbox(params), key=key)
+    log.info("pack of %s written to %s", quarter, staging)
+    return str(staging)
+
+
+def deliver_board_pack(staging: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Task ``deliver``: deliver the staged pack (outbox, or SFTP when configured) and record it; returns the
+    delivery in force, with ``delivered`` false when the same content had been delivered already."""
+    from ingestion.share.deliver import deliver_pack
+
+    params = params or {}
+    delivery, delivered = deliver_pack(
+        Path(staging),
+        settings_from_params(params).warehouse,
+        outbox=_outbox(params),
+        recipient=params["recipient"],
+        sftp_conn_id=os.environ.get(SHARE_SFTP_CONN_ENV) or None,
+    )
+    return {**delivery.to_dict(), "delivered": delivered}
+
+
+def _share_doc_md() -> str:
+    return f"""\
+# Share safeguarding data with the Safeguarding Adults Board
+
+The quarterly data share (`ingestion/share`): Safeguarding Adults Collection tables (concerns, enquiries, type,
+location and source of risk, risk outcomes, Making Safeguarding Personal), rates per 100,000 adults beside
+England's, equity breakdowns and data-quality notes, for the quarter and the financial year to date, all under
+statistical disclosure control; and a concern-level extract for the board's audit, pseudonymised with a keyed
+hash. Written as a CSV per table, one workbook, an HTML report with charts and `manifest.json` (every file's
+sha256 and size, the quarter, the generation time, the code version).
+
+**Schedule:** quarterly, on the 15th of January, April, July and October at 07:00 UK time (`{SHARE_SCHEDULE}`,
+Europe/London): the quarter that ended before the run.
+
+**Tasks** (each in the one-slot pool `{WAREHOUSE_POOL}`, holding the warehouse's lock while it reads or writes it):
+
+1. `build_pack`: reads the marts and writes the pack into `<outbox>/.staging/`. Needs the pseudonymisation key:
+   the password of the Airflow connection `ascwh_share` (from the secrets backend); fails without it.
+2. `deliver`: to `<outbox>/safeguarding_board/<quarter>/` (atomic replace), or, when `{SHARE_SFTP_CONN_ENV}`
+   names an Airflow SFTP connection, to `safeguarding_board/<quarter>/` on that server (uploaded to a partial
+   folder, then renamed). Records the delivery in `share.deliveries`. Idempotent: a pack identical to the last
+   one delivered to the same place is not sent again and adds no row.
+
+**Params** (all optional): `quarter` (e.g. `2023Q4`, October to December 2023), `recipient`, `outbox`, and the
+`ASCWH_*` paths. The outbox is `ASCWH_OUTBOX`, else `$ASCWH_HOME/outbox`.
+"""
+
+
+def share_board_dag() -> DAG:
+    """Build the DAG ``share_safeguarding_board``: the board's quarterly data share."""
+    from ingestion.share import DEFAULT_RECIPIENT
+
+    params: dict[str, Param] = {name: _path_param(name) for name in SETTINGS_PARAMS}
+    params["outbox"] = _path_param("outbox")
+    params["quarter"] = Param(
+        None, type=["null", "string"], pattern=r"^\d{4}Q[1-4]$", description="The quarter, e.g. 2023Q4."
+    )
+    params["recipient"] = Param(DEFAULT_RECIPIENT, type="string", description="Who the share is for (audited).")
+    with DAG(
+        dag_id=SHARE_DAG_ID,
+        description="The Safeguarding Adults Board's quarterly data share",
+        doc_md=_share_doc_md(),
+        schedule=SHARE_SCHEDULE,
+        start_date=START_DATE,
+        catchup=False,
+        max_active_runs=1,
+        default_args={**DEFAULT_ARGS, "pool": WAREHOUSE_POOL},
+        params=params,
+        tags=["ascwh", "share", "safeguarding"],
+    ) as dag:
+        staging = task(task_id="build_pack")(stage_board_pack)()
+        task(task_id="deliver")(deliver_board_pack)(staging)
+    return dag

@@ -241,6 +241,23 @@ def manifest_path() -> Path:
     return Path(os.environ.get(MANIFEST_ENV) or target_path() / "manifest.json").absolute()
 
 
+PROJECT_SOURCES = ("models", "macros", "seeds", "tests", "dbt_project.yml", "selectors.yml")
+
+
+def manifest_is_stale(manifest: Path) -> bool:
+    """True when ``manifest`` is missing or older than a file of the project (a model, macro, seed, test or the
+    project's and selectors' YAML): the DAG then parses the project again rather than render an old one."""
+    if not manifest.exists():
+        return True
+    built = manifest.stat().st_mtime
+    for name in PROJECT_SOURCES:
+        path = PROJECT_DIR / name
+        paths = path.rglob("*") if path.is_dir() else [path]
+        if any(p.stat().st_mtime > built for p in paths if p.is_file()):
+            return True
+    return False
+
+
 def dbt_env(settings: Settings | None, target: str) -> dict[str, str]:
     """Environment variables for a dbt run on ``target`` (profiles.yml reads them)."""
     if target not in TARGETS:
