@@ -61,7 +61,9 @@ def run_demo(home: Path, *, scale: float = 1.0, seed: int = 0) -> None:
     console.print("\n".join(build.lines()))
     built = time.perf_counter()
     console.rule("6. Person linkage scored against the simulator's ground truth")
-    _print_linkage_score(settings, console)
+    from ingestion.linkage_score import score_warehouse
+
+    console.print(str(score_warehouse(settings.warehouse, settings.landing / "truth" / "identities.csv")))
     console.rule("7. Calibration: the published figures the warehouse can compute")
     from ingestion.calibration.report import print_calibration
 
@@ -77,11 +79,3 @@ def run_demo(home: Path, *, scale: float = 1.0, seed: int = 0) -> None:
         f"semantic layer:     cd dbt_project && ASCWH_WAREHOUSE={settings.warehouse} DBT_PROFILES_DIR=. "
         "../.venv/bin/mf query --metrics contacts --group-by metric_time__month"
     )
-
-
-def _print_linkage_score(settings: Settings, console: Console) -> None:
-    from ingestion.linkage_score import score_linkage
-
-    with duckdb.connect(str(settings.warehouse), read_only=True) as conn:
-        links = conn.execute("select source_system, source_id, person_key from linkage.person_links").df()
-    console.print(str(score_linkage(links, settings.landing / "truth" / "identities.csv")))

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -454,17 +453,6 @@ def _run_duckdb(warehouse: Path, retrain: bool) -> tuple[LinkageResult, int]:
     return result, len(records)
 
 
-def pg_connect_kwargs() -> dict[str, str | int]:
-    """psycopg2 connection settings from ASCWH_PG_* (the same variables as dbt's postgres profile)."""
-    return {
-        "host": os.environ.get("ASCWH_PG_HOST", "127.0.0.1"),
-        "port": int(os.environ.get("ASCWH_PG_PORT", "5432")),
-        "user": os.environ.get("ASCWH_PG_USER", "postgres"),
-        "password": os.environ.get("ASCWH_PG_PASSWORD", ""),
-        "dbname": os.environ.get("ASCWH_PG_DATABASE", "ascwh"),
-    }
-
-
 def _copy_rows(cursor: object, table: str, frame: pd.DataFrame) -> None:
     """Bulk insert through COPY (CSV in memory; NULL as an unquoted empty field)."""
     import io
@@ -477,6 +465,8 @@ def _copy_rows(cursor: object, table: str, frame: pd.DataFrame) -> None:
 
 def _run_postgres(retrain: bool) -> tuple[LinkageResult, int]:
     import psycopg2
+
+    from ingestion.postgres_copy import pg_connect_kwargs
 
     conn = psycopg2.connect(**pg_connect_kwargs())
     try:

@@ -161,3 +161,12 @@ def score_linkage(links: pd.DataFrame, identities_csv: Path, records: pd.DataFra
     kept = links.merge(empty, on=keys, how="left", indicator=True)
     kept = kept[kept["_merge"] == "left_only"].drop(columns="_merge")
     return replace(score, linkable=score_frames(kept, truth), unlinkable_records=len(empty))
+
+
+def score_warehouse(warehouse: Path, identities_csv: Path) -> Score:
+    """Score the person links stored in a DuckDB ``warehouse`` (``linkage.person_links``) against the truth."""
+    import duckdb
+
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        links = conn.execute("select source_system, source_id, person_key from linkage.person_links").df()
+    return score_linkage(links, identities_csv)

@@ -446,7 +446,7 @@ def test_run_linkage_on_duckdb(tmp_path: Path, records: pd.DataFrame, linked: Li
 def postgres_database() -> Any:
     """A fresh PostgreSQL database (ASCWH_PG_DATABASE points at it), dropped afterwards."""
     psycopg2 = pytest.importorskip("psycopg2")
-    from ingestion.linkage import pg_connect_kwargs
+    from ingestion.postgres_copy import pg_connect_kwargs
 
     name = f"ascwh_linkage_test_{os.getpid()}"
     admin = {**pg_connect_kwargs(), "dbname": "postgres"}
@@ -475,7 +475,7 @@ def postgres_database() -> Any:
 def test_run_linkage_on_postgres(postgres_database: str, records: pd.DataFrame, linked: LinkageResult) -> None:
     import psycopg2
 
-    from ingestion.linkage import pg_connect_kwargs
+    from ingestion.postgres_copy import pg_connect_kwargs
 
     with psycopg2.connect(**pg_connect_kwargs()) as conn, conn.cursor() as cursor:
         cursor.execute("create schema intermediate")
