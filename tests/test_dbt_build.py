@@ -207,7 +207,7 @@ def test_the_build_holds_the_writer_lock_on_duckdb(settings: Settings, monkeypat
         seen[selector] = _locked_elsewhere(settings.warehouse)
         return PhaseSummary(selector)
 
-    def link(settings_: Settings, target: str) -> PhaseSummary:
+    def link(settings_: Settings, target: str, retrain: bool) -> PhaseSummary:
         seen["linkage"] = _locked_elsewhere(settings_.warehouse)
         if target == "duckdb":
             with warehouse_lock(settings_.warehouse, timeout=0.1):  # re-entrant: the linkage step takes it too
