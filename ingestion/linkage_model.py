@@ -286,10 +286,12 @@ def model_version() -> str:
     return hashlib.sha256(b"".join(path.read_bytes() for path in sources)).hexdigest()[:16]
 
 
-def _train(linker: Linker, n: int) -> None:
-    """Estimate the prior (from the deterministic rules), u (random sampling) and m (expectation maximisation)."""
-    from splink import block_on
+def _train(table: object, n: int) -> Linker:
+    """A linker on ``table`` (``n`` records) with its prior (from the deterministic rules), u (random sampling) and
+    m (expectation maximisation) estimated."""
+    from splink import Linker, block_on
 
+    linker = Linker(table, _settings(), log_level=logging.WARNING)
     linker.training.estimate_probability_two_random_records_match(
         [block_on("nhs_number"), block_on("council_id")], recall=PRIOR_RECALL
     )
@@ -301,6 +303,7 @@ def _train(linker: Linker, n: int) -> None:
         block_on("first_name", "last_name"),
         block_on("postcode"),
     ):
+        before = linker.misc.save_model_to_json()
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(
                 rule, max_pairs=EM_MAX_PAIRS, estimate_without_term_frequencies=True
@@ -308,7 +311,9 @@ def _train(linker: Linker, n: int) -> None:
         except ValueError as exc:  # on a few thousand records EM can drive a rare level's m below a float's range
             if "m_probability" not in str(exc):
                 raise
-            log.warning("linkage: expectation maximisation on one blocking rule did not converge; its m kept")
+            log.warning("linkage: expectation maximisation on one blocking rule failed; the model before it is kept")
+            linker = Linker(table, before, log_level=logging.WARNING)
+    return linker
 
 
 def train_and_predict(
@@ -330,11 +335,7 @@ def train_and_predict(
         connection.execute("set preserve_insertion_order = false")
         db_api = DuckDBAPI(connection=connection)
         table = db_api.register(create_input(connection, records, det_labels))
-        if model is None:
-            linker = Linker(table, _settings(), log_level=logging.WARNING)
-            _train(linker, len(records))
-        else:
-            linker = Linker(table, model, log_level=logging.WARNING)
+        linker = _train(table, len(records)) if model is None else Linker(table, model, log_level=logging.WARNING)
         prior = float(linker._settings_obj._probability_two_random_records_match)
         predicted = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
         labels = level_labels(linker)
