@@ -8,7 +8,7 @@ export AIRFLOW__COSMOS__ENABLE_TELEMETRY := False
 export SCARF_ANALYTICS := false
 export DO_NOT_TRACK := 1
 
-.PHONY: install demo test lint dbt-parse bench expectations clean
+.PHONY: install demo test lint dbt-parse bench expectations browser clean
 
 $(UV):
 	python3.11 -m venv $(TOOLS) || python3 -m venv $(TOOLS)
@@ -43,6 +43,12 @@ lint: install  ## ruff and sqlfluff (dbt templater)
 dbt-parse: install  ## dbt parse (target/manifest.json, for Cosmos and MetricFlow), then mf validate-configs
 	$(DBT) ../.venv/bin/dbt parse
 	$(DBT) ../.venv/bin/mf validate-configs --skip-dw
+
+# headless Chromium and its WebDriver (Debian packages), for tests/test_report.py: it opens the dashboard and the
+# board report in a browser and checks the screenshots. Installed only when missing (needs root).
+browser:  ## install chromium and chromium-driver if missing (tests/test_report.py)
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then echo "chromium and chromedriver present"; \
+	else apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; fi
 
 bench: install  ## simulate and ingest at scale 10; print time, rows/s and memory per stage
 	.venv/bin/ascwh bench --scale 10

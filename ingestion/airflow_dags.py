@@ -25,14 +25,17 @@ from contextlib import ExitStack
 from dataclasses import asdict, fields, is_dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from airflow.sdk import DAG, Asset, AssetAny, Param, task
-from airflow.sdk.exceptions import AirflowSkipException
+from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
 
 from ingestion.settings import FEEDS, Settings
 from ingestion.share import SFTP_CONN_ENV as SHARE_SFTP_CONN_ENV
+
+if TYPE_CHECKING:
+    from ingestion.share.periods import Quarter
 
 log = logging.getLogger(__name__)
 
@@ -421,7 +424,7 @@ SHARE_DAG_ID = "share_safeguarding_board"
 SHARE_SCHEDULE = "0 7 15 1,4,7,10 *"  # quarterly: the 15th of the month after a quarter ends, 07:00 UK time
 
 
-def _share_quarter(params: dict[str, Any], logical_date: datetime | None, dag_run: Any) -> Any:
+def _share_quarter(params: dict[str, Any], logical_date: datetime | None, dag_run: Any) -> Quarter:
     """The run's quarter: the ``quarter`` param, else the last quarter ended before the run (UK time)."""
     from ingestion.share.periods import Quarter
 
@@ -442,11 +445,14 @@ def stage_board_pack(
 ) -> str:
     """Task ``build_pack``: the quarter's pack from the marts, written into a staging folder; returns its path."""
     from ingestion.share.board import stage_pack
-    from ingestion.share.pseudonymise import pseudonymisation_key
+    from ingestion.share.pseudonymise import PseudonymisationKeyMissing, pseudonymisation_key
 
     params = params or {}
     quarter = _share_quarter(params, logical_date, dag_run)
-    key = pseudonymisation_key()  # first: without a key nothing is built
+    try:
+        key = pseudonymisation_key()  # first: without a key nothing is built
+    except PseudonymisationKeyMissing as error:
+        raise AirflowFailException(str(error)) from None  # a retry would not find one either
     staging = stage_pack(settings_from_params(params), quarter, outbox=_outbox(params), key=key)
     log.info("pack of %s written to %s", quarter, staging)
     return str(staging)

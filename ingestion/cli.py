@@ -5,14 +5,11 @@ from __future__ import annotations
 import os
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from ingestion.settings import FEEDS, Settings
-
-if TYPE_CHECKING:
-    from ingestion.linkage_score import Score
 
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
 os.environ.setdefault("AIRFLOW__COSMOS__ENABLE_TELEMETRY", "False")
@@ -146,17 +143,9 @@ def link(
     settings = Settings.from_env(home=_home_beside(warehouse), warehouse=warehouse)
     typer.echo(str(run_linkage(target=target, warehouse=settings.warehouse)))
     if score is not None:
-        typer.echo(str(_score(settings.warehouse, score)))
+        from ingestion.linkage_score import score_warehouse
 
-
-def _score(warehouse: Path, identities: Path) -> Score:
-    import duckdb
-
-    from ingestion.linkage_score import score_linkage
-
-    with duckdb.connect(str(warehouse), read_only=True) as conn:
-        links = conn.execute("select source_system, source_id, person_key from linkage.person_links").df()
-    return score_linkage(links, identities)
+        typer.echo(str(score_warehouse(settings.warehouse, score)))
 
 
 @app.command()
@@ -168,6 +157,62 @@ def calibrate(
     from ingestion.calibration.report import print_calibration
 
     print_calibration(Settings.from_env(home=_home_beside(warehouse), warehouse=warehouse).warehouse, scale)
+
+
+@app.command()
+def report(
+    home: Annotated[
+        Path | None, typer.Option(help="ascwh home (instead of ASCWH_HOME): its warehouse is read.")
+    ] = None,
+    warehouse: Warehouse = None,
+    out: Annotated[
+        Path | None, typer.Option(help="HTML file to write (default: dashboard.html in the docs folder).")
+    ] = None,
+) -> None:
+    """Write the council's dashboard (a self-contained HTML page) from the built warehouse, read-only."""
+    from ingestion.report.dashboard import build_dashboard
+
+    settings = Settings.from_env(home=home or _home_beside(warehouse), warehouse=warehouse)
+    if not settings.warehouse.exists():
+        raise typer.BadParameter(f"no warehouse at {settings.warehouse}: run `ascwh demo` or `ascwh build` first")
+    typer.echo(build_dashboard(settings.warehouse, out or settings.docs / "dashboard.html"))
+
+
+@app.command()
+def share(
+    quarter: Annotated[str, typer.Option(help="The quarter, e.g. 2023Q4 (October to December 2023).")],
+    home: Annotated[
+        Path | None, typer.Option(help="ascwh home (instead of ASCWH_HOME): its warehouse is read, outbox/ written.")
+    ] = None,
+    warehouse: Warehouse = None,
+    recipient: Annotated[str | None, typer.Option(help="Who the share is for (recorded in the audit).")] = None,
+) -> None:
+    """Share a quarter with the Safeguarding Adults Board: build the disclosure-controlled pack, deliver it to the
+    outbox (or over SFTP when ASCWH_SHARE_SFTP_CONN_ID is set) and record it in share.deliveries."""
+    from ingestion.settings import outbox_path
+    from ingestion.share import DEFAULT_RECIPIENT, SFTP_CONN_ENV
+    from ingestion.share.board import share_quarter
+    from ingestion.share.periods import Quarter
+    from ingestion.share.pseudonymise import PseudonymisationKeyMissing, pseudonymisation_key
+
+    try:
+        period = Quarter.parse(quarter)
+        key = pseudonymisation_key(allow_env=True)
+    except (ValueError, PseudonymisationKeyMissing) as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(1) from None
+    home = home or _home_beside(warehouse)
+    delivery, delivered = share_quarter(
+        Settings.from_env(home=home, warehouse=warehouse),
+        period,
+        outbox=outbox_path(home),
+        key=key,
+        recipient=recipient or DEFAULT_RECIPIENT,
+        sftp_conn_id=os.environ.get(SFTP_CONN_ENV) or None,
+    )
+    state = "delivered" if delivered else "unchanged since the delivery of"
+    typer.echo(f"{period}: {state} {delivery.delivered_at:%Y-%m-%d %H:%M} UTC to {delivery.destination}")
+    typer.echo(f"{len(delivery.files)} files, fingerprint {delivery.fingerprint[:16]}, audit {delivery.delivery_id}")
 
 
 @app.command()

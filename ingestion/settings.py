@@ -21,6 +21,8 @@ ENV_VARS = (
 
 FEEDS = ("council", "health", "carers_hub", "safeguarding")
 
+OUTBOX_ENV = "ASCWH_OUTBOX"  # where data shares are delivered (ingestion/share) when not over SFTP
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -74,3 +76,9 @@ class Settings:
             "ASCWH_QUARANTINE": str(self.quarantine),
             "ASCWH_DOCS": str(self.docs),
         }
+
+
+def outbox_path(home: Path | None = None) -> Path:
+    """The outbox of data shares: ``ASCWH_OUTBOX``, else ``outbox/`` under ``home`` (default ``ASCWH_HOME``)."""
+    home = Path(home or os.environ.get("ASCWH_HOME", ".ascwh"))
+    return Path(os.environ.get(OUTBOX_ENV) or home / "outbox").absolute()

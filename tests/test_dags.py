@@ -95,7 +95,7 @@ def dagbag(dbt_manifest: Path):
 
 def test_dags_import_without_errors(dagbag) -> None:
     assert dagbag.import_errors == {}
-    assert set(dagbag.dag_ids) == {f"ingest_{feed}" for feed in FEEDS} | {"build_warehouse"}
+    assert set(dagbag.dag_ids) == {f"ingest_{feed}" for feed in FEEDS} | {"build_warehouse", "share_safeguarding_board"}
 
 
 @pytest.mark.parametrize("feed", FEEDS)
@@ -298,3 +298,63 @@ def test_build_dag_runs_the_models_and_the_linkage(
     finally:
         conn.close()
     assert links > 0 and 0 < persons <= links and contacts > 0
+
+
+# ---- share_safeguarding_board -----------------------------------------------------------------------------------
+
+
+def test_share_dag_is_configured_as_specified(dagbag) -> None:
+    dag = dagbag.dags["share_safeguarding_board"]
+    assert dag.schedule == "0 7 15 1,4,7,10 *" and dag.timezone.name == "Europe/London"  # quarterly
+    assert dag.catchup is False and dag.max_active_runs == 1
+    assert {"ascwh", "share", "safeguarding"} <= set(dag.tags)
+    assert "Safeguarding Adults Board" in dag.doc_md and "ascwh_share" in dag.doc_md
+    assert {"quarter", "recipient", "outbox", "warehouse"} <= set(dag.params)
+    assert dag.task_dict["build_pack"].downstream_task_ids == {"deliver"}
+    assert all(task.pool == "ascwh_warehouse" and task.retries == 2 and task.owner == "ascwh" for task in dag.tasks)
+
+
+def _returned(run, task_id: str):
+    from airflow.models.xcom import XComModel
+    from airflow.utils.session import create_session
+
+    query = XComModel.get_many(run_id=run.run_id, dag_ids=run.dag_id, task_ids=task_id, key="return_value")
+    with create_session() as session:
+        xcom = session.scalars(query).first()
+        return XComModel.deserialize_value(xcom) if xcom else None
+
+
+@pytest.mark.slow
+def test_share_dag_delivers_a_quarter_once(
+    airflow_db: Path, small_year_built: tuple[Settings, object], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from airflow.dag_processing.dagbag import DagBag
+
+    from ingestion.dagrun import run_conf
+
+    built, _ = small_year_built
+    settings = replace(built, warehouse=tmp_path / "wh.duckdb")
+    shutil.copy(built.warehouse, settings.warehouse)
+    conf = {**run_conf(settings), "outbox": str(tmp_path / "outbox"), "quarter": "2023Q4"}
+    dag = DagBag(dag_folder=DAGS_FOLDER).dags["share_safeguarding_board"]
+
+    monkeypatch.delenv("AIRFLOW_CONN_ASCWH_SHARE", raising=False)
+    no_key = dag.test(run_conf=conf)  # no pseudonymisation key: nothing is built, nothing delivered
+    assert no_key.get_task_instance("build_pack").state == "failed"
+    assert not (tmp_path / "outbox" / "safeguarding_board").exists()
+
+    key = json.dumps({"conn_type": "generic", "password": "test-only-pseudonymisation-key-0123456789"})
+    monkeypatch.setenv("AIRFLOW_CONN_ASCWH_SHARE", key)
+    first = dag.test(run_conf=conf)
+    again = dag.test(run_conf=conf)
+
+    assert first.state == again.state == "success"
+    delivered, repeated = _returned(first, "deliver"), _returned(again, "deliver")
+    assert delivered["delivered"] is True and repeated["delivered"] is False
+    assert repeated["delivery_id"] == delivered["delivery_id"] and delivered["quarter"] == "2023Q4"
+    folder = tmp_path / "outbox" / "safeguarding_board" / "2023Q4"
+    assert {item["name"] for item in delivered["files"]} == {
+        path.relative_to(folder).as_posix() for path in folder.rglob("*") if path.is_file()
+    }
+    with duckdb.connect(str(settings.warehouse), read_only=True) as conn:
+        assert conn.execute("select count(*) from share.deliveries").fetchone()[0] == 1
