@@ -56,12 +56,19 @@ def _marts(warehouse: Path) -> dict[str, pd.DataFrame]:
     return marts
 
 
-def _archived(settings: Settings, feed: str, prefix: str) -> list[Path]:
-    return sorted((settings.archive / feed).glob(f"*/{prefix}*"), key=lambda path: path.name)
+def _delivered(settings: Settings, prefix: str) -> list[tuple[str, Path]]:
+    """Loaded deliveries whose file name starts with ``prefix``, in extract-date order: (file name, archived bytes)."""
+    with duckdb.connect(str(settings.warehouse), read_only=True) as conn:
+        rows = conn.execute(
+            "select file_name, archive_path from ingest.deliveries where starts_with(file_name, ?) "
+            "and status = 'loaded' order by extract_date, file_name",
+            [prefix],
+        ).fetchall()
+    return [(name, Path(path)) for name, path in rows]
 
 
-def _correct_a_contact(original: Path, landing: Path) -> tuple[str, str]:
-    """Re-send ``original`` with one contact's channel changed; return the contact and its new channel."""
+def _correct_a_contact(name: str, original: Path, landing: Path) -> tuple[str, str]:
+    """Re-send ``original`` as ``name`` with one contact's channel changed; return the contact and its new channel."""
     text = original.read_bytes().decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
     row = next(r for r in rows if r["Contact_ID"] and r["Channel"] in ("Telephone", "Email"))
@@ -70,7 +77,7 @@ def _correct_a_contact(original: Path, landing: Path) -> tuple[str, str]:
     writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
-    (landing / "council" / original.name).write_text(out.getvalue(), encoding="utf-8")
+    (landing / "council" / name).write_text(out.getvalue(), encoding="utf-8")
     return row["Contact_ID"], row["Channel"]
 
 
@@ -85,10 +92,10 @@ def night(tmp_path_factory: pytest.TempPathFactory) -> Night:
     build_warehouse(settings, target_dir=home / "target")
     before = _marts(settings.warehouse)
 
-    contacts = _archived(settings, "council", "council_contacts_")
-    duplicate = contacts[-2]
-    shutil.copy(duplicate, settings.landing / "council" / duplicate.name)
-    corrected_contact, new_channel = _correct_a_contact(contacts[-1], settings.landing)
+    contacts = _delivered(settings, "council_contacts_")
+    duplicate, archived = contacts[-2]
+    shutil.copy(archived, settings.landing / "council" / duplicate)
+    corrected_contact, new_channel = _correct_a_contact(*contacts[-1], settings.landing)
     with duckdb.connect(str(settings.warehouse), read_only=True) as conn:
         deleted_event, last = conn.execute(
             "select event_reference, (select max(_extract_date) from raw.council__events) "
@@ -102,7 +109,7 @@ def night(tmp_path_factory: pytest.TempPathFactory) -> Night:
 
     build_warehouse(settings, full_refresh=True, target_dir=home / "target")
     rebuilt = _marts(settings.warehouse)
-    return Night(settings, before, after, rebuilt, duplicate.name, corrected_contact, new_channel, deleted_event)
+    return Night(settings, before, after, rebuilt, duplicate, corrected_contact, new_channel, deleted_event)
 
 
 def _changed(night: Night, table: str) -> pd.DataFrame:
