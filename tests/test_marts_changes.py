@@ -98,8 +98,8 @@ def night(tmp_path_factory: pytest.TempPathFactory) -> Night:
     corrected_contact, new_channel = _correct_a_contact(*contacts[-1], settings.landing)
     with duckdb.connect(str(settings.warehouse), read_only=True) as conn:
         deleted_event, last = conn.execute(
-            "select event_reference, (select max(_extract_date) from raw.council__events) "
-            "from marts.fct_assessments order by event_reference limit 1"
+            "select assessment_id, (select max(_extract_date) from raw.council__events) "
+            "from marts.fct_assessments order by assessment_id limit 1"
         ).fetchone()
     deletion = settings.landing / "council" / f"council_deleted_events_{last + timedelta(days=1):%Y%m%d}.csv"
     deletion.write_text(f"Event_Reference,Deleted_At\n{deleted_event},{last:%Y-%m-%d} 23:00:00\n", encoding="utf-8")
@@ -139,13 +139,16 @@ def test_a_corrected_file_changes_only_its_corrected_record(night: Night) -> Non
     assert list(new["channel"]) == [night.new_channel]
 
 
+EVENT_COLUMNS = ("assessment_id", "event_reference", "first_assessment_id", "first_event_reference")
+
+
 def test_a_deleted_event_leaves_every_mart(night: Night) -> None:
-    assert night.deleted_event in set(night.before["fct_assessments"]["event_reference"])
+    assert night.deleted_event in set(night.before["fct_assessments"]["assessment_id"])
     for table, frame in night.after.items():
-        if "event_reference" in frame.columns:
-            assert night.deleted_event not in set(frame["event_reference"]), table
+        for column in set(EVENT_COLUMNS) & set(frame.columns):
+            assert night.deleted_event not in set(frame[column]), f"{table}.{column}"
     removed = _changed(night, "fct_assessments")
-    assert set(removed.loc[removed["_merge"] == "left_only", "event_reference"]) >= {night.deleted_event}
+    assert set(removed.loc[removed["_merge"] == "left_only", "assessment_id"]) >= {night.deleted_event}
 
 
 def test_the_incremental_build_equals_a_full_rebuild(night: Night) -> None:
