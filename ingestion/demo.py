@@ -68,10 +68,14 @@ def run_demo(home: Path, *, scale: float = 1.0, seed: int = 0) -> None:
     from ingestion.calibration.report import print_calibration
 
     print_calibration(settings.warehouse, scale, console)
+    console.rule("8. The council's dashboard; the Safeguarding Adults Board's share of January to March 2024")
+    dashboard, share = _outputs(settings, home)
     console.print(
         f"simulated in {simulated - started:.0f} s, landed in {landed - simulated:.0f} s, "
         f"built in {built - landed:.0f} s\n"
         f"warehouse:          {settings.warehouse}\n"
+        f"dashboard:          {dashboard}\n"
+        f"board's share:      {share}\n"
         f"Data Docs:          {docs}\n"
         f"quarantine reports: {settings.quarantine}\n"
         f"archive:            {settings.archive}\n"
@@ -79,3 +83,21 @@ def run_demo(home: Path, *, scale: float = 1.0, seed: int = 0) -> None:
         f"semantic layer:     cd dbt_project && ASCWH_WAREHOUSE={settings.warehouse} DBT_PROFILES_DIR=. "
         "../.venv/bin/mf query --metrics contacts --group-by metric_time__month"
     )
+
+
+def _outputs(settings: Settings, home: Path) -> tuple[Path, Path]:
+    """Write the dashboard and share the year's last quarter into the home's outbox; return where they went.
+
+    The share's pseudonymisation key is random for each demo (a real key comes from the Airflow connection
+    ``ascwh_share``), so demo extracts cannot be joined to anything."""
+    import secrets
+
+    from ingestion.report.dashboard import build_dashboard
+    from ingestion.settings import outbox_path
+    from ingestion.share.board import share_quarter
+    from ingestion.share.periods import Quarter
+
+    dashboard = build_dashboard(settings.warehouse, settings.docs / "dashboard.html")
+    outbox = outbox_path(home)
+    delivery, _ = share_quarter(settings, Quarter.parse("2024Q1"), outbox=outbox, key=secrets.token_bytes(32))
+    return dashboard, Path(delivery.destination)

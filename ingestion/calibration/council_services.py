@@ -3,16 +3,21 @@
 Computed from the marts ``fct_people_supported_monthly`` (people with an open long-term service at each month end,
 with their review status) and ``fct_people_supported`` (people supported in each financial year).
 
-- Reviews up to date: of people with long-term support for 12 months or more on a month end (their spell of
-  long-term support started 12 months or more before), the share with a review of long-term support completed in
-  the previous 12 months. Published "from Q4 2022/23 to 1st March 2023/24": the month ends 31 March 2023 and
-  29 February 2024.
-- People overdue a review: people with long-term support on 31 March 2024 with no review completed in the 12 months
-  before (their review fell due 12 months after the later of their latest review and the start of their spell).
-  "Dated back to 2021": of those, the ones whose review fell due in 2021 or earlier.
-- People supported: people with long-term support at any time in 2023-24, by the self-assessment's groups (physical
-  support 65+ / 18-64 by age on their last day of support in the year, learning disability, mental health); the
-  denominator is everyone with long-term support (the other reasons, about a sixth, make up the rest).
+- Reviews up to date: of everyone with long-term support on a month end, the share with a review of long-term
+  support completed in the previous 12 months. Published "from Q4 2022/23 to 1st March 2023/24": the month ends
+  31 March 2023 and 29 February 2024. The denominator is everyone supported, not only people supported for 12
+  months or more: the self-assessment's 67% up to date and 219 people overdue (a review falls due 12 months after
+  the later of the latest review and the start of the spell) describe the same people only so, a third of them in
+  their first year of support and not yet reviewed, 3% overdue; were the 67% of people supported for 12 months or
+  more, 219 overdue would mean some 660 of them in a county supporting several thousand.
+- People overdue a review: people with long-term support on 31 March 2024 whose review is overdue (no review
+  completed in the 12 months before, and supported for 12 months or more). "Dated back to 2021": of those, the ones
+  whose review fell due in 2021 or earlier.
+- People supported: people with long-term support at any time in 2023-24, by the self-assessment's four groups
+  (physical support 65+ / 18-64 by age on their last day of support in the year, learning disability, mental
+  health). The published shares (54%, 26%, 15%, 5%) add up to 100%: they are of the people in those four groups, so
+  the denominator leaves out the other primary support reasons (memory and cognition, sensory and social support,
+  unknown).
 - Direct payments: of people with long-term community support on 31 March 2024, the share receiving a direct
   payment (the published "adults using social care receiving a direct payment"; ASCOF 3D, which also counts CASSR
   managed personal budgets, is the metric ``ascof_3d_self_directed_support_share_year_end``). Carers: of carers
@@ -30,15 +35,15 @@ YEARLY = "from marts.fct_people_supported where financial_year_start = 2023"
 
 def _reviews_up_to_date(snapshot: str) -> str:
     return (
-        "select 100.0 * sum(case when is_review_up_to_date then 1 else 0 end) / count(*) "
-        f"{MONTHLY} where snapshot_date = date '{snapshot}' and is_supported_12_months"
+        "select 100.0 * sum(case when is_reviewed_12_months then 1 else 0 end) / count(*) "
+        f"{MONTHLY} where snapshot_date = date '{snapshot}'"
     )
 
 
 def _supported_share(group: str) -> str:
     return (
         f"select 100.0 * sum(case when support_group = '{group}' then 1 else 0 end) / count(*) "
-        f"{YEARLY} and client_group = 'Service user'"
+        f"{YEARLY} and client_group = 'Service user' and support_group != 'Other'"
     )
 
 

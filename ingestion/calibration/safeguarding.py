@@ -9,8 +9,10 @@ and shares are not scaled. Computed from the marts ``fct_safeguarding_concerns``
 - Making Safeguarding Personal, over enquiries concluded in the year: asked = the two "Yes" answers over every
   recorded answer (blank or invalid answers excluded); achieved = fully or partially achieved over those who
   expressed outcomes and whose achievement was recorded.
-- Per 100,000 adults: the county's adult population (the six districts of ref locality); the published 803 concerns
-  per 100,000 is not 4,455 / 485,737 (917): see the H5 report.
+- Per 100,000 adults: the county's adult population (the six districts of ref locality). Concerns per 100,000 are
+  counted by individual: the published 803 is not the 4,455 concerns (cases) over 485,737 adults (917) but about
+  3,900 people, 0.88 per concern. The Safeguarding Adults Collection counts concerns and enquiries both by case and
+  by individual (national-rules.md); the case count is the "Safeguarding concerns" figure above.
 - DoLS waiting: applications waiting at 31 March 2024 (the year-end snapshot), and of them those triaged High.
 """
 
@@ -70,9 +72,9 @@ FIGURES: list[Figure] = [
     ),
     Figure(
         SECTION,
-        "Concerns per 100,000 adults",
+        "Concerns per 100,000 adults (individuals)",
         803,
-        f"select sum(100000.0 / county_adult_population) {CONCERNS}",
+        f"select 100000.0 * count(distinct person_key) / max(county_adult_population) {CONCERNS}",
         worcestershire=True,
     ),
     Figure(

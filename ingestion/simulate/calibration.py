@@ -123,15 +123,15 @@ REQUEST_ROUTE = Weighted(
         "Planned entry (transition)": 3,
     }
 )
-# request -> assessment start: gamma with this shape; mean by locality team (Cheltenham waits longest)
-ASSESSMENT_WAIT_SHAPE = 10.0
-ASSESSMENT_WAIT_MEAN = {
-    "Cheltenham": 44.0,
-    "Cotswold": 32.0,
-    "Forest of Dean": 33.0,
-    "Gloucester": 31.0,
-    "Stroud": 32.0,
-    "Tewkesbury": 30.0,
+# request -> assessment start: gamma (mean days, shape) by locality team. Cheltenham waits longest and its
+# waits spread widest (its longest wait 15.9 weeks; the median across teams of the longest wait 9.7 weeks)
+ASSESSMENT_WAIT = {
+    "Cheltenham": (44.0, 7.0),
+    "Cotswold": (32.0, 12.0),
+    "Forest of Dean": (33.0, 12.0),
+    "Gloucester": (31.0, 12.0),
+    "Stroud": (32.0, 12.0),
+    "Tewkesbury": (30.0, 12.0),
 }
 HOSPITAL_ASSESSMENT_WAIT = (0, 3)
 ASSESSMENT_DAYS_MEAN = {"Long term assessment": 12.0, "Short term assessment": 5.0}
@@ -148,19 +148,21 @@ NOT_ELIGIBLE_OUTCOME = Weighted(
 )
 REASSESSMENT_CHANGES_SERVICE = 0.35
 BROKERAGE_DAYS_MEAN = 12.0
-# primary support reason: (share of assessments, share of them aged 18-64)
-PSR_SHARES: dict[str, tuple[float, float]] = {
-    "physical": (70, 0.13),
-    "learning": (10, 0.18),
-    "memory": (9, 0.11),
-    "unknown": (6, 0.23),
-    "social": (2, 0.48),
-    "mental": (2, 0.40),
-    "sensory": (1, 0.31),
+# primary support reason of completed assessments (the published counts of the rolling year, 10,631 in all, and
+# the share of them aged 18-64): physical 7,426 (13%), learning disability 1,074 (18%), memory and cognition 996
+# (11%), unknown 583 (23%), social 254 (48%), mental health 226 (40%), sensory 72 (31%). Completed assessments are
+# new clients' and reassessments of long-term clients (whose reasons and ages are those of the long-term mix below),
+# so new clients' reasons are drawn from (weight, share aged 18-64), tuned so that the two together show the
+# published counts and splits
+PSR_NEW_CLIENT: dict[str, tuple[float, float]] = {
+    "physical": (4_244, 0.128),
+    "learning": (391, 0.228),
+    "memory": (670, 0.172),
+    "unknown": (384, 0.29),
+    "social": (173, 0.56),
+    "mental": (89, 0.22),
+    "sensory": (43, 0.45),
 }
-# new clients' reasons are weighted so that, with the reassessments of long-term clients (more of them with a
-# learning disability), completed assessments show the published shares
-PSR_NEW_CLIENT_FACTOR = {"memory": 1.3, "learning": 0.6}
 PSR_VALUES: dict[str, Weighted[str]] = {
     "physical": Weighted(
         {"Physical support: Personal care support": 75, "Physical support: Access and mobility only": 25}
@@ -184,16 +186,18 @@ PSR_VALUES: dict[str, Weighted[str]] = {
         }
     ),
 }
-# long-term clients at the start of the warm-up (people supported: 65+ physical 54%, LD 26%, 18-64 physical
-# 15%, mental health 5%), and their ages
-LONG_TERM_CLIENTS = 6_400
+# long-term clients at the start of the warm-up, and their ages: weighted towards the groups whose support lasts
+# (older people's turns over within the warm-up) so that people supported in 2023-24 show 65+ physical 54%,
+# LD 26%, 18-64 physical 15%, mental health 5% (most learning disability clients older: 18% of the assessments for a
+# learning disability, mostly their reassessments, are of people aged 18-64)
+LONG_TERM_CLIENTS = 5_600
 LONG_TERM_MIX = Weighted(
     {
-        ("physical", "older"): 54,
-        ("learning", "working"): 9,
-        ("learning", "older"): 17,
-        ("physical", "working"): 15,
-        ("mental", "working"): 5,
+        ("physical", "older"): 40,
+        ("learning", "working"): 9.4,
+        ("learning", "older"): 42.6,
+        ("physical", "working"): 23,
+        ("mental", "working"): 10,
     }
 )
 OLDER_AGES = Weighted({(65, 74): 18, (75, 84): 36, (85, 94): 38, (95, 101): 8})
@@ -204,18 +208,27 @@ ANNUAL_MORTALITY = {"nursing": 0.36, "residential": 0.3, "community_older": 0.13
 OTHER_END_YEARS = 4.5
 LIFELONG_NEEDS = frozenset({"learning", "mental"})  # long-term support that lasts: lower exits
 LIFELONG_FACTOR = 3.0
-# reviews: due a year after the last (or the start of support), done after an exponential delay that is
-# shorter for reviews falling due in the reporting year (reviews up to date 50% -> 67%)
-REVIEW_DELAY_WARM_UP = 680.0  # mean days overdue, for reviews falling due before the reporting year
-REVIEW_DELAY_REPORTING_YEAR = 165.0
+WORKING_AGE_FACTOR = 2.0  # working-age physical support lasts longer than older people's
+# reviews: due a year after the last (or the start of support), done after an exponential delay. Before the
+# reporting year the teams fell behind (half the people supported reviewed in the last 12 months); in the year
+# they cleared the backlog (two thirds by 1 March 2024, 219 people overdue on 31 March, 18 of them since 2021):
+# reviews falling due in the year are done promptly, and reviews overdue from before it are done within its first
+# months, except a few that stay overdue
+REVIEW_DELAY_WARM_UP = 240.0  # mean days overdue, for reviews falling due before the reporting year
+REVIEW_DELAY_REPORTING_YEAR = 9.0
+REVIEW_BACKLOG_CLEARED = 0.85  # share of the backlog reviewed in the reporting year's first months
+REVIEW_BACKLOG_OLD_DAYS = 455  # reviews overdue this long when the year starts (due in 2021) are harder cases:
+REVIEW_BACKLOG_OLD_CLEARED = 0.5  # fewer of them are cleared, and the rest stay overdue through the year
+REVIEW_BACKLOG_DAYS = 270
 REVIEW_OUTCOME = Weighted(
     {
-        "Continuation of support or services": 40,
-        "Progress to assessment, review or reassessment": 55,
+        "Continuation of support or services": 16,
+        "Progress to assessment, review or reassessment": 79,
         "NFA: Support ended as planned": 5,
     }
 )
-REVIEW_OUTCOME_LIFELONG = Weighted(
+# planned reviews of lifelong needs and of working-age people: needs that change less
+REVIEW_OUTCOME_STABLE = Weighted(
     {
         "Continuation of support or services": 78,
         "Progress to assessment, review or reassessment": 20,
@@ -223,7 +236,8 @@ REVIEW_OUTCOME_LIFELONG = Weighted(
     }
 )
 REVIEW_ACHIEVED = Weighted({"Fully": 50, "Partially": 35, "Not achieved": 10, None: 5})
-UNPLANNED_REVIEWS_PER_CLIENT_YEAR = 0.12
+UNPLANNED_REVIEWS_PER_CLIENT_YEAR = 0.05
+CONTACT_TRIGGERS_REVIEW = 0.15  # a current client referred on at the front door: share given an unplanned review
 STMAX_DAYS = (7, 42)
 STMAX_OUTCOME = Weighted(
     {

@@ -49,7 +49,7 @@ from .council_model import (
 )
 from .delivery import Deliverer, Row
 from .population import LOCALITIES
-from .rng import mix, unit
+from .rng import Spread, mix, unit
 from .timefmt import local_timestamp
 from .truth import COUNCIL_ID
 from .world import Pool, World
@@ -69,6 +69,9 @@ class Council:
         self.recent_callers: list[list[int]] = [[] for _ in LOCALITIES]  # per locality, most recent last
         self._next_cid, self._next_event, self._next_contact = 10_001, 100_001, 1_000_001
         self._provider_ids = [f"1-{100_000_000 + mix(world.seed, 77, index) % 900_000_000}" for index in range(240)]
+        # new clients' primary support reasons (working age, older) and carers' direct payments: evenly spread
+        self._psr_draws = {working: Spread(unit(world.seed, 31, working)) for working in (True, False)}
+        self._carer_dp_draws = Spread(unit(world.seed, 32))
         self._repeat_window = [
             max(50, int(cal.REPEAT_WINDOW * world.scale * cal.CONTACT_LOCALITY.share(name))) for name in LOCALITIES
         ]
@@ -82,7 +85,7 @@ class Council:
             return client
         rng, day = self.rng, self.world.today
         working_age = self.pop.age(person, day) < 65
-        group = psr_group or PSR_GIVEN_WORKING_AGE[working_age](rng)
+        group = psr_group or PSR_GIVEN_WORKING_AGE[working_age].at(self._psr_draws[working_age]())
         psr = cal.PSR_VALUES[group](rng) if client_type == SERVICE_USER else None
         seed = self.pop.noise[person]
         traits = tuple(
@@ -158,6 +161,7 @@ class Council:
         if event.done:
             return
         event.done = True
+        end = max(end, event.start)  # a service starting tomorrow (after a reassessment) ends no earlier
         client = event.client
         client.open.discard(event)
         if client.lt is event:
@@ -269,7 +273,7 @@ class Council:
         if outcome in ("Referred to locality team", "Referred for short term support"):
             client = self.clients.get(person)
             if client is not None and client.lt is not None:
-                if self.rng.random() < 0.3:
+                if self.rng.random() < cal.CONTACT_TRIGGERS_REVIEW:
                     self._review(client, day, planned=False)
             elif (client is None or not (client.pending or client.open or client.st)) and (
                 self.rng.random() < cal.REFERRAL_BECOMES_REQUEST
@@ -309,8 +313,8 @@ class Council:
                 if hospital:
                     wait = rng.randint(*cal.HOSPITAL_ASSESSMENT_WAIT)
                 else:
-                    mean = cal.ASSESSMENT_WAIT_MEAN[LOCALITIES[self.pop.locality[client.person]]]
-                    wait = round(rng.gammavariate(cal.ASSESSMENT_WAIT_SHAPE, mean / cal.ASSESSMENT_WAIT_SHAPE))
+                    mean, shape = cal.ASSESSMENT_WAIT[LOCALITIES[self.pop.locality[client.person]]]
+                    wait = round(rng.gammavariate(shape, mean / shape))
                 world.at(max(world.today, day + wait), lambda: self._assessment(client, world.today, team))
             elif outcome == PROGRESS_STMAX:
                 world.at(world.today + rng.randint(0, 3), lambda: self._st_max(client, world.today))
@@ -435,10 +439,13 @@ class Council:
         lifelong = group in cal.LIFELONG_NEEDS
         kind = "working" if lifelong or not older else "community_older"
         mortality = cal.ANNUAL_MORTALITY[kind if setting == "community" else setting]
-        other_years = cal.OTHER_END_YEARS * (cal.LIFELONG_FACTOR if lifelong else 1)
-        now = world.today
-        death = max(now, start + round(rng.expovariate(-math.log1p(-mortality) / 365.25)))
-        other_end = max(now, start + round(rng.expovariate(1 / (other_years * 365.25))))
+        other_years = cal.OTHER_END_YEARS * (
+            cal.LIFELONG_FACTOR if lifelong else 1 if older else cal.WORKING_AGE_FACTOR
+        )
+        # a back-dated (seeded) service has lasted until today: its remaining time runs from today (memoryless)
+        origin = max(start, world.today)
+        death = origin + round(rng.expovariate(-math.log1p(-mortality) / 365.25))
+        other_end = origin + round(rng.expovariate(1 / (other_years * 365.25)))
         if death <= other_end:
             world.at(death, lambda: self.die(client, world.today))
         else:
@@ -451,11 +458,20 @@ class Council:
 
     def _due_for_review(self, client: Client, due: int) -> None:
         """Plan the client's next review: due a year after the last, done after a delay that depends on how
-        stretched the teams are when it falls due (reviews up to date rose from 50% to 67% in the year)."""
-        world = self.world
-        mean = cal.REVIEW_DELAY_WARM_UP if due < world.start_day else cal.REVIEW_DELAY_REPORTING_YEAR
-        client.next_review = due + round(self.rng.expovariate(1 / mean))
-        planned = client.next_review
+        stretched the teams are when it falls due; the backlog from before the reporting year is mostly cleared
+        in its first months (reviews up to date rose from 50% to 67% in the year)."""
+        world, rng = self.world, self.rng
+        if due >= world.start_day:
+            planned = due + round(rng.expovariate(1 / cal.REVIEW_DELAY_REPORTING_YEAR))
+        else:
+            planned = due + round(rng.expovariate(1 / cal.REVIEW_DELAY_WARM_UP))
+            old = due < world.start_day - cal.REVIEW_BACKLOG_OLD_DAYS
+            if planned > world.start_day:
+                if rng.random() < (cal.REVIEW_BACKLOG_OLD_CLEARED if old else cal.REVIEW_BACKLOG_CLEARED):
+                    planned = min(planned, world.start_day + rng.randint(0, cal.REVIEW_BACKLOG_DAYS))
+                elif old:
+                    planned = max(planned, world.start_day + 366)  # left overdue through the year
+        client.next_review = planned
 
         def review() -> None:
             if client.next_review == planned and client.lt is not None and not client.death:
@@ -472,8 +488,8 @@ class Council:
         client.open.add(review)
         if not planned:
             outcome = PROGRESS_ASSESSMENT if rng.random() < 0.8 else CONTINUATION
-        elif client.psr_group in cal.LIFELONG_NEEDS:
-            outcome = cal.REVIEW_OUTCOME_LIFELONG(rng)
+        elif client.psr_group in cal.LIFELONG_NEEDS or self.pop.age(client.person, day) < 65:
+            outcome = cal.REVIEW_OUTCOME_STABLE(rng)
         else:
             outcome = cal.REVIEW_OUTCOME(rng)
 
@@ -511,7 +527,7 @@ class Council:
 
     def _carer_service(self, carer: Client, start: int) -> None:
         rng = self.rng
-        direct_payment = rng.random() < cal.CARER_DIRECT_PAYMENT_SHARE
+        direct_payment = self._carer_dp_draws() < cal.CARER_DIRECT_PAYMENT_SHARE
         component = "Direct payment" if direct_payment else CARER_COMPONENT(rng)
         service = self._event(
             carer,

@@ -145,9 +145,8 @@ GENDER = ("Female", "Male")
 
 
 def _psr_given_age() -> dict[bool, Weighted[str]]:
-    factor = cal.PSR_NEW_CLIENT_FACTOR
-    working = {group: share * split * factor.get(group, 1) for group, (share, split) in cal.PSR_SHARES.items()}
-    older = {group: share * (1 - split) * factor.get(group, 1) for group, (share, split) in cal.PSR_SHARES.items()}
+    working = {group: weight * split for group, (weight, split) in cal.PSR_NEW_CLIENT.items()}
+    older = {group: weight * (1 - split) for group, (weight, split) in cal.PSR_NEW_CLIENT.items()}
     return {True: Weighted(working), False: Weighted(older)}
 
 

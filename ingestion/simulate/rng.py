@@ -65,6 +65,22 @@ class Weighted(Generic[T]):
         return self.values[bisect(self._cum, u * self._total)]
 
 
+class Spread:
+    """Uniform numbers in [0, 1) spread evenly (the golden-ratio sequence from a start): a share drawn with them is
+    met within a draw or two over any run of draws, where independent draws scatter by chance. For the shares of
+    small groups whose published figures a year at scale 1 must reproduce."""
+
+    __slots__ = ("_next",)
+
+    def __init__(self, start: float) -> None:
+        self._next = start
+
+    def __call__(self) -> float:
+        value = self._next
+        self._next = (value + 0.6180339887498949) % 1.0
+        return value
+
+
 def poisson(rng: random.Random, lam: float) -> int:
     """A Poisson count (Knuth's method for small means, a rounded normal for large ones)."""
     if lam <= 0:

@@ -7,8 +7,9 @@
     Review status on the month end (reviews of long-term support, completed by then, from int_events__unique):
     the review is due 12 months after the later of the person's latest completed review and the start of their
     spell of long-term support (int_services__long_term_spells); it is up to date while that date is after the
-    month end; a person supported for 12 months or more with an up-to-date review was reviewed in the previous 12
-    months ("reviews up to date"). Person fields (primary support reason, accommodation, locality) are those the
+    month end, and overdue from it. "Reviews up to date" is the share of everyone with long-term support on the month
+    end reviewed in the previous 12 months (is_reviewed_12_months): people in their first year of support are not
+    yet reviewed, people supported longer are reviewed or overdue. Person fields (primary support reason, accommodation, locality) are those the
     council holds today (int_services__client_attributes, type 1); age is on the month end.
     A table, not incremental: each month end is recomputed because late updates and deletions change past months.
 -#}
@@ -253,6 +254,8 @@ final as (
         spell_start_date as long_term_spell_start_date,
         spell_start_date <= cast({{ dbt.dateadd('month', -12, 'snapshot_date') }} as date) as is_supported_12_months,
         last_review_date,
+        coalesce(last_review_date > cast({{ dbt.dateadd('month', -12, 'snapshot_date') }} as date), false)
+            as is_reviewed_12_months,
         review_due_date,
         review_due_date > snapshot_date as is_review_up_to_date,
         case when review_due_date <= snapshot_date then review_due_date end as review_overdue_since,
