@@ -40,7 +40,7 @@ def _land_next_day(settings: Settings, scale: float, seed: int, day: date) -> in
         for path in sorted((scratch / feed).glob("*")):
             if any(stamp in path.name for stamp in stamps) and not (settings.landing / feed / path.name).exists():
                 (settings.landing / feed).mkdir(parents=True, exist_ok=True)
-                shutil.copy(path, settings.landing / feed / path.name)
+                shutil.copy2(path, settings.landing / feed / path.name)  # with its arrival time (mtime)
                 copied += 1
     shutil.rmtree(scratch)
     return copied

@@ -42,6 +42,7 @@ FAULTS: dict[str, tuple[str, Outcome]] = {
     "merged_header": ("file", Outcome.LOADED),
     "blank_rows": ("file", Outcome.LOADED),  # blank rows are not data
     "totals_row": ("file", Outcome.LOADED),  # the totals row is not data
+    "late_delivery": ("file", Outcome.LOADED),  # arrives days after its deadline: fct_feed_deliveries_daily
     # rows
     "end_before_start": ("row", Outcome.REJECTED),
     "start_after_extract": ("row", Outcome.REJECTED),

@@ -71,6 +71,7 @@ class Delivery:
     rules: list[str] = field(default_factory=list)  # the quarantine rules it broke
     archive_path: str = ""
     started_at: datetime = field(default_factory=datetime.now)
+    received_at: datetime | None = None  # when the sender completed the file: its modification time
 
     @property
     def file_name(self) -> str:
@@ -233,6 +234,7 @@ class FeedLoader:
             sha256=hashlib.sha256(data).hexdigest(),
             entities=entities,
             extract_date=entities[0].extract_date(path.name) if entities else None,
+            received_at=datetime.fromtimestamp(path.stat().st_mtime),  # naive local time, like started_at
         )
         _register(self.manifest.get(path.name, []), delivery)
         delivery.archive_path = _archive(self.settings, delivery)
@@ -480,6 +482,7 @@ class FeedLoader:
                     "reason": "; ".join(delivery.reasons) or None,
                     "started_at": delivery.started_at,
                     "finished_at": datetime.now(),
+                    "received_at": delivery.received_at,
                 }
             )
             report.files_loaded += status == "loaded"
@@ -637,16 +640,16 @@ def ingest_feed(feed: str, settings: Settings) -> FeedReport:
 
 
 def release(delivery_id: str, settings: Settings) -> Path:
-    """Release a quarantined delivery: put its archived bytes back in the landing folder, waiving the volume
-    check. Structural faults cannot be released: they need a corrected file from the sender."""
+    """Release a quarantined delivery: put its archived bytes back in the landing folder (with its arrival time),
+    waiving the volume check. Structural faults cannot be released: they need a corrected file from the sender."""
     with open_warehouse(settings.warehouse) as conn:
         row = conn.execute(
-            "SELECT feed, file_name, archive_path, status FROM ingest.deliveries WHERE delivery_id = ?",
+            "SELECT feed, file_name, archive_path, status, received_at FROM ingest.deliveries WHERE delivery_id = ?",
             [delivery_id],
         ).fetchone()
         if row is None:
             raise ValueError(f"no delivery {delivery_id}")
-        feed, file_name, archive_path, status = row
+        feed, file_name, archive_path, status, received_at = row
         if status != "quarantined":
             raise ValueError(f"delivery {delivery_id} is {status}, not quarantined")
         rules = conn.execute("SELECT rules FROM ingest.quarantine WHERE delivery_id = ?", [delivery_id]).fetchone()
@@ -659,4 +662,7 @@ def release(delivery_id: str, settings: Settings) -> Path:
     target = settings.landing / feed / file_name
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(Path(archive_path).read_bytes())
+    if received_at is not None:  # the released delivery keeps its arrival time
+        arrived = received_at.timestamp()
+        os.utime(target, (arrived, arrived))
     return target

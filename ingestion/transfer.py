@@ -6,8 +6,9 @@ Senders write to a temporary name and rename, so only files under a final delive
 
 Each file is downloaded to ``<landing>/.incoming/<feed>/`` (outside every feed folder, so the pipeline
 never sees half a file), checked against the size the server listed, flushed to disk, and renamed into
-``<landing>/<feed>/``. Only then is the remote copy removed: an interrupted fetch leaves the remote file
-in place for the next try, and the warehouse's own archive keeps every delivery once it is recorded.
+``<landing>/<feed>/`` with the remote file's modification time (its arrival: ``ingest.deliveries.received_at``).
+Only then is the remote copy removed: an interrupted fetch leaves the remote file in place for the next try,
+and the warehouse's own archive keeps every delivery once it is recorded.
 """
 
 from __future__ import annotations
@@ -59,22 +60,25 @@ def fetch_feed(feed: str, landing: Path, conn_id: str) -> list[Path]:
 def download_new_files(sftp: SFTPClient, feed: str, landing: Path) -> list[Path]:
     """Download every delivery waiting in the server's ``<feed>/`` folder, removing each remote copy after."""
     waiting = sorted(
-        (entry.filename, entry.st_size or 0)
+        (entry.filename, entry.st_size or 0, entry.st_mtime)
         for entry in sftp.listdir_attr(feed)
         if stat.S_ISREG(entry.st_mode or 0) and is_delivery(feed, entry.filename)
     )
-    fetched = [_download(sftp, f"{feed}/{name}", size, landing / feed / name) for name, size in waiting]
+    fetched = [_download(sftp, f"{feed}/{name}", size, mtime, landing / feed / name) for name, size, mtime in waiting]
     log.info("fetched %d %s file(s) into %s", len(fetched), feed, landing / feed)
     return fetched
 
 
-def _download(sftp: SFTPClient, remote: str, size: int, target: Path) -> Path:
-    """Copy one remote file to ``target`` through a staging name, then remove the remote file."""
+def _download(sftp: SFTPClient, remote: str, size: int, mtime: int | None, target: Path) -> Path:
+    """Copy one remote file to ``target`` through a staging name, then remove the remote file. The local copy
+    keeps the remote modification time (when the sender completed the file) where the server gives one."""
     staging = target.parent.parent / INCOMING / target.parent.name / target.name
     staging.parent.mkdir(parents=True, exist_ok=True)
     target.parent.mkdir(parents=True, exist_ok=True)
     sftp.get(remote, str(staging))
     _check_complete(staging, size)
+    if mtime is not None:
+        os.utime(staging, (mtime, mtime))
     os.replace(staging, target)
     sftp.remove(remote)
     log.info("fetched %s (%d bytes)", remote, size)

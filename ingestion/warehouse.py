@@ -55,7 +55,8 @@ CREATE TABLE IF NOT EXISTS ingest.deliveries (
     fields_flagged BIGINT NOT NULL DEFAULT 0,
     reason VARCHAR,
     started_at TIMESTAMP NOT NULL,
-    finished_at TIMESTAMP NOT NULL
+    finished_at TIMESTAMP NOT NULL,
+    received_at TIMESTAMP             -- the file's arrival (its modification time); null before it was recorded
 );
 CREATE TABLE IF NOT EXISTS ingest.delivery_entities (
     delivery_id VARCHAR NOT NULL,
@@ -125,6 +126,10 @@ CREATE TABLE IF NOT EXISTS ingest.gate_results (
 """
 
 
+# columns added since the first release: a warehouse created before them gets them when it is opened
+INGEST_MIGRATIONS = ("ALTER TABLE ingest.deliveries ADD COLUMN IF NOT EXISTS received_at TIMESTAMP;",)
+
+
 def raw_ddl(entity: Entity) -> str:
     columns = [f"{name} {kind}" for name, kind in LINEAGE]
     columns += [f"{col.raw_name} {sql_type(col)}" for col in entity.columns]
@@ -139,6 +144,8 @@ def raw_ddl(entity: Entity) -> str:
 def ensure_schema(conn: duckdb.DuckDBPyConnection) -> None:
     """Create the schemas, tables and views if they do not exist."""
     conn.execute(INGEST_DDL)
+    for migration in INGEST_MIGRATIONS:
+        conn.execute(migration)
     for entity in ENTITIES:
         conn.execute(raw_ddl(entity))
 

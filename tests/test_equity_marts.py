@@ -2,7 +2,7 @@
 
 Completeness counts add up to the people served, linkage never loses a recorded characteristic and gains
 ethnicity, the outcome tests flag a difference built into the data and not a tiny group, and the daily feed
-mart accounts for every delivery in ingestion's manifest.
+mart accounts for every delivery in ingestion's manifest and measures timeliness by the files' arrival.
 """
 
 from __future__ import annotations
@@ -180,6 +180,27 @@ def test_the_daily_feed_mart_accounts_for_every_delivery(warehouse: Path) -> Non
     assert (counted["quarantined_batches"] == manifest["quarantined"]).all()
     assert days["rejected_share"].dropna().between(0, 1).all()
     assert (days.loc[days["is_loaded"], "days_since_last_delivery"] == 0).all()
+
+
+def test_on_time_is_measured_by_the_files_arrival(small_year_built: tuple[Settings, object]) -> None:
+    """The small year is landed in minutes, but its files carry their arrival times: most expected days are on
+    time, and none whose delivery the simulator made late (``late_delivery`` in the ground truth)."""
+    settings, _ = small_year_built
+    days = _query(settings.warehouse, "select * from marts.fct_feed_deliveries_daily where is_expected")
+    assert (
+        _query(settings.warehouse, "select count(*) as n from ingest.deliveries where received_at is null")["n"][0] == 0
+    )
+    assert days.loc[days["is_loaded"], "first_arrived_at"].notna().all()
+    share = days["is_on_time"].mean()
+    assert 0.9 < share < 1, share
+    truth = pd.read_csv(settings.landing / "truth" / "files.csv", keep_default_na=False)
+    late = truth[truth["faults"].str.contains("late_delivery")]
+    late_days = set(zip(late["feed"], pd.to_datetime(late["extract_date"]), strict=True))
+    assert late_days
+    is_late = [(feed, day) in late_days for feed, day in zip(days["feed"], days["date_day"], strict=True)]
+    assert not days.loc[is_late, "is_on_time"].any()
+    complete = days[days["is_complete"] & ~pd.Series(is_late, index=days.index)]
+    assert complete["is_on_time"].mean() > 0.97  # late otherwise only when a correction replaced a quarantined file
 
 
 def test_cross_system_visibility_counts_the_people_of_each_system(warehouse: Path) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -15,6 +17,7 @@ from ingestion.contracts import COUNCIL_CONTACTS, COUNCIL_DOLS, COUNCIL_EVENTS, 
 from ingestion.gates import EXPECTATIONS_DIR, generated_suites
 from ingestion.pipeline import ingest_feed, release
 from ingestion.settings import Settings
+from ingestion.warehouse import open_warehouse
 
 PERSON = {
     "LA_Code": "E10000013",
@@ -48,10 +51,13 @@ def events(*refs: str, **changes: str) -> list[dict[str, str]]:
     return [{**PERSON, "Event_Reference": ref, **changes} for ref in refs]
 
 
-def deliver(settings: Settings, name: str, data: bytes, feed: str = "council") -> Path:
+def deliver(settings: Settings, name: str, data: bytes, feed: str = "council", arrived: datetime | None = None) -> Path:
+    """Land a file; ``arrived`` (naive local time) is its modification time, when the sender completed it."""
     path = settings.landing / feed / name
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
+    if arrived is not None:
+        os.utime(path, (arrived.timestamp(), arrived.timestamp()))
     return path
 
 
@@ -93,20 +99,38 @@ def test_reloading_the_same_deliveries_gives_identical_tables(tmp_path: Path) ->
         "council_events_20240105.csv": csv_bytes(COUNCIL_EVENTS, events("E1", "E2", NHS_Number="943 476 5919")),
         "council_events_20240106.csv": csv_bytes(COUNCIL_EVENTS, events("E2", "E3", Event_End_Date="2023-01-01")),
     }
+    arrived = {name: datetime(2024, 1, int(name[-6:-4]) + 1, 2, 15, 30) for name in files}
     tables = []
     for run in ("a", "b"):
         root = tmp_path / run
         settings = Settings(root / "landing", root / "archive", root / "wh.duckdb", root / "q", root / "docs")
         for name, data in files.items():
-            deliver(settings, name, data)
+            deliver(settings, name, data, arrived=arrived[name])
         ingest_feed("council", settings)
         tables.append(
             query(settings, "SELECT * EXCLUDE (_loaded_at) FROM raw.council__events ORDER BY ALL")
             + query(settings, "SELECT * FROM ingest.rejected_rows ORDER BY ALL")
             + query(settings, "SELECT * FROM ingest.field_flags ORDER BY ALL")
+            + query(
+                settings, "SELECT * EXCLUDE (archive_path, started_at, finished_at) FROM ingest.deliveries ORDER BY ALL"
+            )
         )
+        received = query(settings, "SELECT file_name, received_at FROM ingest.deliveries")
+        assert dict(received) == arrived  # the file's modification time, not the ingestion clock
     assert tables[0] == tables[1]
-    assert len(tables[0]) == 2 + 2 + 2  # E1, E2 loaded with a spaced NHS number each; both rows ending early rejected
+    assert len(tables[0]) == 2 + 2 + 2 + 2  # E1, E2 loaded with a spaced NHS number each; rows ending early rejected
+
+
+def test_a_warehouse_from_before_arrival_times_gains_the_column(settings: Settings) -> None:
+    deliver(settings, "council_events_20240105.csv", csv_bytes(COUNCIL_EVENTS, events("E1")))
+    ingest_feed("council", settings)
+    with open_warehouse(settings.warehouse) as conn:  # as a warehouse created before received_at was
+        conn.execute("ALTER TABLE ingest.deliveries DROP COLUMN received_at")
+    arrived = datetime(2024, 1, 7, 3, 0)
+    deliver(settings, "council_events_20240106.csv", csv_bytes(COUNCIL_EVENTS, events("E2")), arrived=arrived)
+    assert ingest_feed("council", settings).files_loaded == 1
+    received = query(settings, "SELECT file_name, received_at FROM ingest.deliveries ORDER BY file_name")
+    assert received == [("council_events_20240105.csv", None), ("council_events_20240106.csv", arrived)]
 
 
 def test_a_failed_load_leaves_the_warehouse_as_it_was(settings: Settings, monkeypatch) -> None:
@@ -163,13 +187,16 @@ def test_volume_anomaly_quarantines_until_released(settings: Settings) -> None:
         contacts = [{"Contact_ID": f"C{day}-{i}", "Received_At": f"2024-01-{day:02d} 09:00:00"} for i in range(40)]
         deliver(settings, f"council_contacts_202401{day + 1:02d}.csv", csv_bytes(COUNCIL_CONTACTS, contacts))
     tiny = [{"Contact_ID": "C99", "Received_At": "2024-01-12 09:00:00"}]
-    deliver(settings, "council_contacts_20240113.csv", csv_bytes(COUNCIL_CONTACTS, tiny))
+    arrived = datetime(2024, 1, 14, 1, 30)
+    deliver(settings, "council_contacts_20240113.csv", csv_bytes(COUNCIL_CONTACTS, tiny), arrived=arrived)
     report = ingest_feed("council", settings)
     assert (report.files_loaded, report.files_quarantined) == (10, 1)
     delivery_id = query(settings, "SELECT delivery_id FROM ingest.quarantine WHERE rules = 'volume'")[0][0]
     release(delivery_id, settings)
     report = ingest_feed("council", settings)
     assert (report.files_loaded, report.rows_loaded) == (1, 1)
+    released = query(settings, "SELECT received_at FROM ingest.deliveries WHERE released AND status = 'loaded'")
+    assert released == [(arrived,)]  # a released delivery keeps its arrival time
 
 
 def test_incomplete_and_unknown_files(settings: Settings) -> None:

@@ -10,7 +10,7 @@ import io
 import json
 import re
 from collections import Counter, defaultdict
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import openpyxl
@@ -219,15 +219,29 @@ def _digests(out: Path) -> dict[str, str]:
             for path in sorted(out.rglob("*")) if path.is_file()}  # fmt: skip
 
 
+def _arrivals(out: Path) -> dict[str, int]:
+    """Each delivered file's modification time (its arrival), in whole seconds."""
+    return {str(path.relative_to(out)): int(path.stat().st_mtime)
+            for path in sorted(out.rglob("*")) if path.is_file() and "truth" not in path.parts}  # fmt: skip
+
+
 def test_same_arguments_give_the_same_bytes(tmp_path: Path) -> None:
     kwargs = {"scale": 0.02, "start": date(2023, 4, 25), "end": date(2023, 5, 2), "seed": 11, "progress": False}
     simulate(tmp_path / "a", **kwargs)  # type: ignore[arg-type]
     simulate(tmp_path / "b", **kwargs)  # type: ignore[arg-type]
     first, second = _digests(tmp_path / "a"), _digests(tmp_path / "b")
     assert first == second
+    assert _arrivals(tmp_path / "a") == _arrivals(tmp_path / "b")
     assert any(name.endswith(".xlsx") for name in first)
     simulate(tmp_path / "c", **(kwargs | {"seed": 12}))  # type: ignore[arg-type]
     assert _digests(tmp_path / "c") != first
+    # arrival times draw from no random stream: every delivery late leaves every file's bytes as they were
+    simulate(tmp_path / "d", **kwargs, fault_rates={"late_delivery": 1.0})  # type: ignore[arg-type]
+    delivered = {name: digest for name, digest in first.items() if not name.startswith("truth")}
+    assert {name: digest for name, digest in _digests(tmp_path / "d").items() if name in delivered} == delivered
+    on_time, late = _arrivals(tmp_path / "a"), _arrivals(tmp_path / "d")
+    assert set(late) == set(delivered) and all(late[name] >= on_time[name] for name in late)  # a: 1% late
+    assert sum(late[name] > on_time[name] for name in late) > 0.9 * len(late)
 
 
 def test_volumes_grow_linearly_with_scale(tmp_path: Path) -> None:
@@ -263,6 +277,32 @@ def test_truth_is_consistent_with_the_files(heavy: Path) -> None:
     assert set(per_file) == {(row["delivery"], row["file_name"]) for row in files}
     for row in truth(heavy, "file_entities"):
         assert 0 <= int(row["good_rows"]) <= int(row["data_rows"])
+
+
+def test_files_arrive_after_their_extract_date(heavy: Path) -> None:
+    """A file's modification time is its arrival: after its extract date, by the deadline unless its extract
+    date's delivery is late (``late_delivery``, in files.csv and faults.csv), a re-delivery after the first."""
+    grace = {"council": 1, "health": 1, "safeguarding": 1, "carers_hub": 10}  # fct_feed_deliveries_daily
+    late_faults = {(row["feed"], row["file_name"]) for row in truth(heavy, "faults") if row["fault"] == "late_delivery"}
+    arrived: dict[tuple[str, str, str], datetime] = {}
+    late_dates: dict[tuple[str, str], set[bool]] = defaultdict(set)
+    for row in truth(heavy, "files"):
+        key = (row["delivery"], row["feed"], row["file_name"])
+        arrived[key] = datetime.fromtimestamp(delivered_path(heavy, row).stat().st_mtime, UTC)
+        extract = date.fromisoformat(row["extract_date"])
+        if row["delivery"] == "redelivery":
+            first = arrived["first", row["feed"], row["file_name"]]
+            assert first < arrived[key] <= first + timedelta(hours=72), key
+            continue
+        late = "late_delivery" in row["faults"].split(";")
+        assert late == ((row["feed"], row["file_name"]) in late_faults), key
+        late_dates[row["feed"], row["extract_date"]].add(late)
+        assert arrived[key] >= datetime.combine(extract + timedelta(days=1), time(), UTC), key
+        deadline = datetime.combine(extract + timedelta(days=grace[row["feed"]] + 1), time(), UTC)
+        assert (arrived[key] >= deadline) == late, key
+    assert all(len(flags) == 1 for flags in late_dates.values())  # every file of an extract date, or none
+    late_share = sum(True in flags for flags in late_dates.values()) / len(late_dates)
+    assert 0.1 < late_share < 0.4  # the heavy run's rate: 0.25 per feed and extract date
 
 
 def test_clean_csv_row_counts_match_file_entities(clean: tuple[Path, dict]) -> None:
@@ -325,6 +365,8 @@ def test_file_level_faults_show_in_the_bytes(heavy: Path) -> None:
             entity = ENTITY.get((feed, fault["entity"]))
             if code == "empty_file":
                 assert data == b""
+            elif code == "late_delivery":
+                continue  # in the file's arrival time, not its bytes: test_files_arrive_after_their_extract_date
             elif code == "duplicate_delivery":
                 assert data == (heavy / feed / name).read_bytes()
             elif code == "corrected_resend":

@@ -145,6 +145,8 @@ def test_only_final_delivery_names_are_fetched(feed: str, name: str, expected: b
 def test_fetch_lands_complete_files_then_removes_them_from_the_server(sftp_drop: SftpDrop) -> None:
     second = put(sftp_drop, "council", "council_events_20240102.csv", os.urandom(300_000))
     first = put(sftp_drop, "council", "council_events_20240101.csv", b"Event_Reference\nE1\n")
+    completed = 1_704_072_600  # 2024-01-01 01:30 UTC: when the sender renamed the file into place
+    os.utime(sftp_drop.root / "council" / "council_events_20240101.csv", (completed, completed))
     put(sftp_drop, "council", "council_events_20240103.csv.tmp", b"still being written")
     put(sftp_drop, "council", "health_referrals_20240102.jsonl", b"{}\n")
     (sftp_drop.root / "council" / "old").mkdir()
@@ -154,6 +156,7 @@ def test_fetch_lands_complete_files_then_removes_them_from_the_server(sftp_drop:
     landed = sftp_drop.landing / "council"
     assert fetched == [landed / "council_events_20240101.csv", landed / "council_events_20240102.csv"]
     assert [path.read_bytes() for path in fetched] == [first, second]
+    assert fetched[0].stat().st_mtime == completed  # the sender's time, for ingest.deliveries.received_at
     assert sftp_drop.removals == [
         ("council/council_events_20240101.csv", True),
         ("council/council_events_20240102.csv", True),

@@ -54,7 +54,7 @@ def deliveries(warehouse: Warehouse, period: Period) -> Section:
     return Section(
         tiles=[
             Tile("Expected deliveries that arrived complete", share(complete), "all four feeds, " + period.label),
-            Tile("... and on time", share(on_time), "loaded within the feed's grace days"),
+            Tile("... and on time", share(on_time), "arrived within the feed's grace days"),
             Tile("Rows loaded", count(by_feed["rows_loaded"].sum()), period.label),
             Tile(
                 "Rows rejected",
@@ -103,9 +103,9 @@ def deliveries(warehouse: Warehouse, period: Period) -> Section:
             )
         ],
         notes=[
-            "A delivery is complete when every entity of the feed loaded, on time when that happened within the "
-            "feed's grace days of its extract date (marts.fct_feed_deliveries_daily). A warehouse loaded from a "
-            "replay of past files (the demo) has none on time."
+            "A delivery is complete when every entity of the feed loaded, on time when its files arrived (the "
+            "sender completed them) within the feed's grace days of its extract date: by the end of the next day "
+            "for the nightly and daily feeds, within ten days for the monthly return (marts.fct_feed_deliveries_daily)."
         ],
     )
 

@@ -1,4 +1,5 @@
-"""Delivering files: draw a table's faults, stream its rows to disk, re-send it, and record the truth.
+"""Delivering files: draw a table's faults, stream its rows to disk, re-send it, give each file its arrival time
+(:mod:`.arrival`), and record the truth.
 
 Every CSV and JSON Lines file of every feed goes through :meth:`Deliverer.table`; the Carers Hub workbook
 goes through :mod:`.workbook`, which shares the planning and the truth recording here.
@@ -7,6 +8,7 @@ goes through :mod:`.workbook`, which shares the planning and the truth recording
 from __future__ import annotations
 
 import hashlib
+import os
 import random
 import shutil
 from collections.abc import Iterator
@@ -14,8 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
+from .arrival import arrival, is_late
 from .formats import csv_cut, csv_line, json_cut, json_line
-from .injector import ROW_CODES, Note, Rates, TablePlan, plan_omissions, plan_table
+from .injector import ROW_CODES, FileFault, Note, Rates, TablePlan, plan_omissions, plan_table
 from .rng import mix, text_id
 from .schema import Entity
 from .truth import Truth
@@ -93,6 +96,14 @@ class Deliverer:
         folder.mkdir(parents=True, exist_ok=True)
         return folder / file_name
 
+    def arrive(self, delivery: str, feed: str, file_name: str, extract_day: int) -> bool:
+        """Give a written file its arrival time as modification time (:mod:`.arrival`); return whether the
+        extract date's delivery is late (``late_delivery``, recorded on the first delivery)."""
+        late = is_late(self.seed, feed, extract_day, self.rates("late_delivery"))
+        when = arrival(self.seed, feed, file_name, extract_day, late=late, redelivery=delivery != "first")
+        os.utime(self.path(delivery, feed, file_name), (when, when))
+        return late
+
     def redelivery(self, rng: random.Random, entity: Entity, n: int) -> str | None:
         """Whether a file is re-sent: ``duplicate_delivery``, ``corrected_resend`` or ``None``."""
         if rng.random() < self.rates("duplicate_delivery", entity):
@@ -117,10 +128,13 @@ class Deliverer:
         if plan.has("windows_1252") and not written.non_ascii:
             # an ASCII file reads the same either way: nothing went wrong
             plan.file_faults = [fault for fault in plan.file_faults if fault.code != "windows_1252"]
+        if self.arrive("first", entity.feed, file_name, extract_day):
+            plan.file_faults.append(FileFault("late_delivery"))
         self.record("first", plan, file_name, sink.sha.hexdigest(), sink.size, written)
         if resend == "duplicate_delivery":
             target = self.path("redelivery", entity.feed, file_name)
             shutil.copyfile(path, target)
+            self.arrive("redelivery", entity.feed, file_name, extract_day)
             self.record_duplicate(
                 entity.feed, file_name, extract_day, sink.sha.hexdigest(), sink.size, [(entity, written)]
             )
@@ -128,6 +142,7 @@ class Deliverer:
             corrected = plan.corrected()
             with self.path("redelivery", entity.feed, file_name).open("wb") as handle:
                 sink, written = self._write(handle, corrected, rows, fmt, salt, first=False)
+            self.arrive("redelivery", entity.feed, file_name, extract_day)
             self.record("redelivery", corrected, file_name, sink.sha.hexdigest(), sink.size, written, resend)
 
     def _write(

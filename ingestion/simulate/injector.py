@@ -45,6 +45,7 @@ DEFAULT_FAULT_RATES: dict[str, float] = {
     "merged_header": 0.2,
     "blank_rows": 0.25,
     "totals_row": 0.2,
+    "late_delivery": 0.01,  # per feed and extract date: every file of that date arrives days late (.arrival)
     # row level: probability per row
     "end_before_start": 0.001,
     "start_after_extract": 0.001,

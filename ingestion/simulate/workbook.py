@@ -117,12 +117,16 @@ class Workbooks:
     def _record(self, job: _Job, produced: _Produced) -> None:
         deliverer, truth, name = self.deliverer, self.deliverer.truth, job.file_name
         sha256, size, written = produced.first
-        codes = ([job.whole] if job.whole else []) + [code for plan in job.plans for code in plan.codes]
+        late = deliverer.arrive("first", "carers_hub", name, job.extract_day)
+        whole = [code for code in (job.whole, "late_delivery" if late else None) if code]  # of the whole workbook
+        codes = whole + [code for plan in job.plans for code in plan.codes]
         truth.file("first", "carers_hub", name, job.extract_day, sha256, size, list(dict.fromkeys(codes)))
-        if job.whole:
-            truth.fault("first", "carers_hub", name, "", None, None, "", job.whole)
+        for code in whole:
+            truth.fault("first", "carers_hub", name, "", None, None, "", code)
         for plan, table_written in zip(job.plans, written, strict=True):
             deliverer.record_table("first", plan, name, table_written)
+        if job.resend:
+            deliverer.arrive("redelivery", "carers_hub", name, job.extract_day)
         if job.resend == "duplicate_delivery":
             sheets = [(plan.entity, table_written) for plan, table_written in zip(job.plans, written, strict=True)]
             deliverer.record_duplicate("carers_hub", name, job.extract_day, sha256, size, sheets)

@@ -3,8 +3,9 @@
     date of any feed): whether a delivery was expected that day by the feed's cadence (source-feeds: council
     nightly, health and safeguarding daily, the Carers Hub monthly on the last day of the month), what arrived for
     that extract date (every file received, by status), whether every entity of the feed loaded, whether it arrived
-    by its deadline, the rows loaded and rejected, the batches quarantined, and the freshness of the feed's data
-    (days since the latest extract date loaded on or before the day).
+    by its deadline (by the files' arrival times, deliveries.received_at: when the sender completed each file), the
+    rows loaded and rejected, the batches quarantined, and the freshness of the feed's data (days since the latest
+    extract date loaded on or before the day).
 -#}
 
 with deliveries as (
@@ -34,7 +35,8 @@ calendar as (
 
 cadences as (
 
-    {#- The cadences and entities of source-feeds.md; grace_days: days after the extract date it may arrive. #}
+    {#- The cadences and entities of source-feeds.md; grace_days: days after the extract date it may arrive
+        (to the end of that day): nightly and daily feeds the next day, the monthly return within ten days. #}
     select
         'council' as feed,
         'nightly' as cadence,
@@ -108,6 +110,11 @@ daily_deliveries as (
         sum(case when status in ('superseded', 'replaced') then 1 else 0 end) as files_superseded,
         min(started_at) as first_received_at,
         min(case when status = 'loaded' then started_at end) as first_loaded_at,
+        {#- a file that loaded, in force or superseded by a corrected re-send (a correction fixes the content,
+            not the timeliness), arrived when the sender completed it; the ingestion clock where not recorded #}
+        min(
+            case when status in ('loaded', 'superseded') then coalesce(received_at, started_at) end
+        ) as first_arrived_at,
         sum(case when status = 'loaded' then rows_read else 0 end) as rows_read,
         sum(case when status = 'loaded' then rows_loaded else 0 end) as rows_loaded,
         sum(case when status = 'loaded' then rows_rejected else 0 end) as rows_rejected,
@@ -161,6 +168,7 @@ joined as (
         coalesce(daily_quarantine.quarantined_batches, 0) as quarantined_batches,
         daily_deliveries.first_received_at,
         daily_deliveries.first_loaded_at,
+        daily_deliveries.first_arrived_at,
         coalesce(daily_deliveries.rows_read, 0) as rows_read,
         coalesce(daily_deliveries.rows_loaded, 0) as rows_loaded,
         coalesce(daily_deliveries.rows_rejected, 0) as rows_rejected,
@@ -197,7 +205,7 @@ final as (
         entities_loaded >= entities_expected as is_complete,
         coalesce(
             entities_loaded >= entities_expected
-            and first_loaded_at < cast({{ dbt.dateadd('day', 'grace_days + 1', 'date_day') }} as timestamp),
+            and first_arrived_at < cast({{ dbt.dateadd('day', 'grace_days + 1', 'date_day') }} as timestamp),
             false
         ) as is_on_time,
         files,
@@ -210,6 +218,7 @@ final as (
         quarantined_batches,
         first_received_at,
         first_loaded_at,
+        first_arrived_at,
         grace_days,
         rows_read,
         rows_loaded,
