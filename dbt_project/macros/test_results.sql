@@ -1,6 +1,7 @@
 {#-
     Data quality as a product: every dbt test's outcome is stored in quality.test_results (on-run-end), with its
-    severity, the marts it protects (tags protects:<mart>) and the rule it enforces (meta.rule), so the results can
+    severity, the marts it protects (tags protects:<mart>; untagged: the model it tests) and the rule it enforces
+    (meta.rule; otherwise the generic test and its column, or a singular test's description), so the results can
     be queried and summarised (marts/quality/dq_test_summary) rather than read from logs.
 -#}
 {% macro create_test_results_table() %}
@@ -35,10 +36,21 @@
         {%- for dependency in node.depends_on.nodes if not dependency.startswith('macro.') -%}
             {%- do tested.append(dependency.split('.')[-1]) -%}
         {%- endfor -%}
+        {%- if node.attached_node is defined and node.attached_node -%}
+            {%- set tested = [node.attached_node.split('.')[-1]] + tested -%}
+        {%- endif -%}
+        {%- set generic = node.test_metadata.name if node.test_metadata is defined and node.test_metadata else none -%}
+        {%- if meta.get('rule') -%}
+            {%- set rule = meta.get('rule') -%}
+        {%- elif generic -%}
+            {%- set rule = generic ~ (' of ' ~ node.column_name if node.column_name else '') -%}
+        {%- else -%}
+            {%- set rule = node.description or node.name -%}
+        {%- endif -%}
         {%- do rows.append("('" ~ invocation_id ~ "', " ~ dbt.current_timestamp() ~ ", '" ~ node.name ~ "', '"
             ~ (tested | first or '') ~ "', '" ~ result.status ~ "', " ~ (result.failures if result.failures is not none else 'null')
-            ~ ", '" ~ node.config.severity | lower ~ "', '" ~ (protects | join(',')) ~ "', '"
-            ~ (meta.get('rule', '') | replace("'", "''")) ~ "', " ~ (result.execution_time | round(3)) ~ ")") -%}
+            ~ ", '" ~ node.config.severity | lower ~ "', '" ~ ((protects or tested[:1]) | join(',')) ~ "', '"
+            ~ (rule | replace("'", "''")) ~ "', " ~ (result.execution_time | round(3)) ~ ")") -%}
     {%- endfor -%}
     {% if rows %}
     insert into quality.test_results
