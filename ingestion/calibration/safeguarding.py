@@ -12,7 +12,10 @@ and shares are not scaled. Computed from the marts ``fct_safeguarding_concerns``
 - Per 100,000 adults: the county's adult population (the six districts of ref locality). Concerns per 100,000 are
   counted by individual: the published 803 is not the 4,455 concerns (cases) over 485,737 adults (917) but about
   3,900 people, 0.88 per concern. The Safeguarding Adults Collection counts concerns and enquiries both by case and
-  by individual (national-rules.md); the case count is the "Safeguarding concerns" figure above.
+  by individual (national-rules.md); the case count is the "Safeguarding concerns" figure above. The published
+  "enquiries started per 100,000 adults" (269) is the source's 1,305 concluded enquiries over 485,737 adults (268.7);
+  its enquiries started (27% of 4,455, about 1,200) would give about 248. The figure is computed as the source
+  computed it, from the concluded enquiries, and says so.
 - DoLS waiting: applications waiting at 31 March 2024 (the year-end snapshot), and of them those triaged High.
 """
 
@@ -79,9 +82,9 @@ FIGURES: list[Figure] = [
     ),
     Figure(
         SECTION,
-        "Enquiries started per 100,000 adults",
+        "Enquiries per 100,000 adults (concluded, as the source counts them)",
         269,
-        f"select sum(100000.0 / county_adult_population) {STARTED}",
+        f"select sum(100000.0 / county_adult_population) {CONCLUDED}",
         worcestershire=True,
     ),
     Figure(
