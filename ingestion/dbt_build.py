@@ -10,6 +10,11 @@ The dbt project (``dbt_project/``) is run with dbt's programmatic entry point (`
    ``linkage.person_links`` and ``linkage.clerical_review``;
 3. ``dbt build --selector warehouse``: everything else (person keys, dimensions, facts), with their tests.
 
+A nightly build (not a full refresh) compares the project with the manifest of this warehouse's last successful
+build (kept beside it, :func:`state_dir`) and runs phase 1 as ``--selector person_records_nightly --state <dir>``:
+the seeds whose file and config are unchanged are not reloaded (their tables already hold those rows), nor are
+the tests that read only them. Without that manifest, or when a seed table is missing, every seed is built.
+
 While it writes a DuckDB warehouse it holds the warehouse's writer lock (``ingestion.warehouse.warehouse_lock``,
 the lock file ingestion holds), so a build and an ingest never write the file at once. A failing model or
 test raises :class:`DbtBuildError`, whose summary lists the failures by node and message; messages have
@@ -37,6 +42,9 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
 TARGETS = ("duckdb", "postgres")
 PERSON_RECORDS_SELECTOR = "person_records"  # phase 1: seeds + staging + intermediate up to int_person_records
 WAREHOUSE_SELECTOR = "warehouse"  # phase 3: everything phase 1 leaves out
+# a nightly build's selector for a phase, run with --state: phase 1 less the seeds unchanged since the last build
+NIGHTLY_SELECTORS = {PERSON_RECORDS_SELECTOR: "person_records_nightly"}
+STATE_SUFFIX = ".dbt-state"  # <warehouse>.dbt-state/<target>/manifest.json: the last successful build's manifest
 PHASE_ONE_ROOT = "int_person_records"  # the model the linkage step reads
 BUILT_TYPES = ("model", "seed", "snapshot")
 MANIFEST_ENV = "ASCWH_DBT_MANIFEST"  # where the DAG finds the parsed manifest (default: <target path>/manifest.json)
@@ -353,16 +361,86 @@ def _tally(phase: PhaseSummary, run_results: Any) -> None:
             phase.failures.append(NodeFailure(node.unique_id, kind, status, redact(result.message)))
 
 
+def state_dir(settings: Settings, target: str) -> Path:
+    """Where a build keeps the manifest of the last successful build of this warehouse: beside the DuckDB file,
+    ``<warehouse>.dbt-state/duckdb``, or for PostgreSQL ``.../postgres-<host>-<port>-<database>``."""
+    base = settings.warehouse.with_name(settings.warehouse.name + STATE_SUFFIX)
+    if target != "postgres":
+        return base / target
+    from ingestion.postgres_copy import pg_connect_kwargs
+
+    server = pg_connect_kwargs()
+    return base / f"postgres-{server['host']}-{server['port']}-{server['dbname']}"
+
+
+def _tables(settings: Settings, target: str) -> set[tuple[str, str]]:
+    """Every (schema, table) of the warehouse, lower case."""
+    query = "select lower(table_schema), lower(table_name) from information_schema.tables"
+    if target == "postgres":
+        import psycopg2
+
+        from ingestion.postgres_copy import pg_connect_kwargs
+
+        conn = psycopg2.connect(**pg_connect_kwargs())
+        try:
+            with conn.cursor() as cursor:
+                cursor.execute(query)
+                return set(cursor.fetchall())
+        finally:
+            conn.close()
+    import duckdb
+
+    try:
+        with duckdb.connect(str(settings.warehouse), read_only=True) as conn:
+            return set(conn.execute(query).fetchall())
+    except duckdb.Error:  # no such file, or this process has it open otherwise: then every seed is built
+        return set()
+
+
+def comparison_state(settings: Settings, target: str) -> Path | None:
+    """The state a nightly build compares the project with (:func:`state_dir`), or None when every seed must be
+    built: no manifest from a successful build of this warehouse, one another dbt version wrote, or a seed it
+    lists has no table (the warehouse was re-created since)."""
+    from dbt.version import __version__ as dbt_version
+
+    folder = state_dir(settings, target)
+    path = folder / "manifest.json"
+    if not path.exists():
+        return None
+    manifest = load_manifest(path)
+    if manifest["metadata"].get("dbt_version") != dbt_version:
+        return None
+    nodes = manifest["nodes"].values()
+    seeds = {(n["schema"].lower(), n["alias"].lower()) for n in nodes if n["resource_type"] == "seed"}
+    return folder if seeds <= _tables(settings, target) else None
+
+
+def save_state(manifest: bytes, settings: Settings, target: str) -> None:
+    """Keep ``manifest`` (of a build that succeeded) as the state the next nightly build compares with."""
+    folder = state_dir(settings, target)
+    folder.mkdir(parents=True, exist_ok=True)
+    pending = folder / "manifest.json.tmp"
+    pending.write_bytes(manifest)
+    pending.replace(folder / "manifest.json")
+
+
 def run_phase(
     selector: str,
     settings: Settings | None,
     target: str,
     full_refresh: bool = False,
     target_dir: Path | None = None,
+    state: Path | None = None,
 ) -> PhaseSummary:
-    """``dbt build --selector <selector>``; return what happened (the phase is named for the selector; no raise)."""
+    """``dbt build --selector <selector>``; return what happened (the phase is named for the selector; no raise).
+
+    With ``state`` (a nightly build), the phase's nightly selector (:data:`NIGHTLY_SELECTORS`) compared with it."""
     started = time.monotonic()
-    args = ["build", "--selector", selector] + (["--full-refresh"] if full_refresh else [])
+    if state is not None and selector in NIGHTLY_SELECTORS:
+        args = ["build", "--selector", NIGHTLY_SELECTORS[selector], "--state", str(state)]
+    else:
+        args = ["build", "--selector", selector]
+    args += ["--full-refresh"] if full_refresh else []
     result = invoke(args, settings, target, target_dir)
     phase = PhaseSummary(selector)
     _tally(phase, result.result)
@@ -399,6 +477,14 @@ def run_link_phase(settings: Settings, target: str, retrain: bool = False) -> Ph
     return phase
 
 
+def _run_step(summary: BuildSummary, phase: PhaseSummary) -> None:
+    """Add a finished phase to the summary; raise :class:`DbtBuildError` if it failed."""
+    summary.phases.append(phase)
+    if not phase.ok:
+        failed = phase.error or ", ".join(f.node for f in phase.failures)
+        raise DbtBuildError(f"warehouse build failed in phase {phase.name}: {failed}", summary)
+
+
 def build_warehouse(
     settings: Settings,
     target: str = "duckdb",
@@ -408,23 +494,22 @@ def build_warehouse(
     """Build the warehouse on ``target`` in three phases (dbt, linkage, dbt); return the summary.
 
     On DuckDB the warehouse's writer lock is held throughout. Raises :class:`DbtBuildError` (with the
-    summary) as soon as a phase fails: a later phase would build on a broken one.
+    summary) as soon as a phase fails: a later phase would build on a broken one. A nightly build (not
+    ``full_refresh``) skips the seeds unchanged since this warehouse's last successful build
+    (:func:`comparison_state`); a build that succeeds keeps its manifest for the next one (:func:`save_state`).
     """
     summary = BuildSummary(target=target, full_refresh=full_refresh)
     dbt_env(settings, target)  # validates the target
     lock = warehouse_lock(settings.warehouse) if target == "duckdb" else nullcontext()
     with lock:
-        steps = (
-            lambda: run_phase(PERSON_RECORDS_SELECTOR, settings, target, full_refresh, target_dir),
-            lambda: run_link_phase(settings, target, full_refresh),
-            lambda: run_phase(WAREHOUSE_SELECTOR, settings, target, full_refresh, target_dir),
-        )
-        for step in steps:
-            phase = step()
-            summary.phases.append(phase)
-            if not phase.ok:
-                failed = phase.error or ", ".join(f.node for f in phase.failures)
-                raise DbtBuildError(f"warehouse build failed in phase {phase.name}: {failed}", summary)
+        state = None if full_refresh else comparison_state(settings, target)
+        _run_step(summary, run_phase(PERSON_RECORDS_SELECTOR, settings, target, full_refresh, target_dir, state))
+        manifest = target_path(target_dir) / "manifest.json"  # the project phase 1 built the seeds from
+        built = manifest.read_bytes() if manifest.exists() else None
+        _run_step(summary, run_link_phase(settings, target, full_refresh))
+        _run_step(summary, run_phase(WAREHOUSE_SELECTOR, settings, target, full_refresh, target_dir))
+        if built is not None:
+            save_state(built, settings, target)
     return summary
 
 

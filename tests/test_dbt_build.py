@@ -18,6 +18,7 @@ from typing import Any
 
 import duckdb
 import pytest
+from dbt.version import __version__ as dbt_version
 
 from ingestion import dbt_build
 from ingestion.dbt_build import (
@@ -74,6 +75,78 @@ def test_the_two_phases_cover_every_node_once(dbt_manifest: Path) -> None:
     # the DAG computes phase 1 from the manifest itself: the same set as dbt's selector
     built = {uid for uid, n in first.items() if n["resource_type"] in BUILT}
     assert person_records_nodes(load_manifest(dbt_manifest)) == built
+
+
+def test_the_nightly_phase_one_leaves_out_only_unchanged_seeds_and_their_own_tests(
+    dbt_manifest: Path, tmp_path: Path
+) -> None:
+    manifest = load_manifest(dbt_manifest)
+    changed = "seed.ascwh.gender_to_cld"
+    manifest["nodes"][changed]["checksum"]["checksum"] = "an older file"
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest))
+    first = _ls(dbt_manifest, "--selector", dbt_build.PERSON_RECORDS_SELECTOR)
+    nightly = _ls(dbt_manifest, "--selector", "person_records_nightly", "--state", str(tmp_path))
+
+    left_out = set(first) - set(nightly)
+    assert set(nightly) <= set(first)
+    assert {uid for uid in first if uid.startswith("seed.")} - left_out == {changed}
+    # a test is left out only when every node it reads is an unchanged seed
+    assert all(uid.startswith("seed.") or set(first[uid]["depends_on"]["nodes"]) <= left_out for uid in left_out)
+    assert any(uid.startswith("test.") for uid in left_out)
+
+
+def test_a_nightly_build_compares_with_the_last_successful_build(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    states: list[Path | None] = []
+
+    def phase(selector: str, *args: Any) -> PhaseSummary:
+        states.extend(args[-1:] if selector == "person_records" else [])
+        return PhaseSummary(selector)
+
+    monkeypatch.setattr(dbt_build, "run_phase", phase)
+    monkeypatch.setattr(dbt_build, "run_link_phase", lambda *a: PhaseSummary("linkage"))
+    target = tmp_path / "target"
+    target.mkdir()
+    seed = {"resource_type": "seed", "schema": "codes", "alias": "Codes_A"}
+    manifest = {"metadata": {"dbt_version": dbt_version}, "nodes": {"seed.ascwh.codes_a": seed}}
+    (target / "manifest.json").write_text(json.dumps(manifest))
+    tables = {("codes", "codes_a")}
+    monkeypatch.setattr(dbt_build, "_tables", lambda *a: tables)
+
+    build_warehouse(settings, target_dir=target)  # the first build: nothing to compare with
+    build_warehouse(settings, target_dir=target)  # nightly: compared with the first
+    build_warehouse(settings, full_refresh=True, target_dir=target)
+    tables.clear()  # the warehouse was re-created: its seed tables are gone
+    build_warehouse(settings, target_dir=target)
+    tables.add(("codes", "codes_a"))
+    manifest["metadata"]["dbt_version"] = "1.10.0"  # written by another dbt version
+    (target / "manifest.json").write_text(json.dumps(manifest))
+    build_warehouse(settings, target_dir=target)  # saves it: the next build has nothing to compare with
+    build_warehouse(settings, target_dir=target)
+    state = dbt_build.state_dir(settings, "duckdb")
+    assert states == [None, state, None, None, state, None]
+    assert json.loads((state / "manifest.json").read_text()) == manifest
+
+
+def test_a_phase_compared_with_a_state_runs_its_nightly_selector(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    seen: list[list[str]] = []
+
+    def invoke_(args: list[str], *rest: Any) -> SimpleNamespace:
+        seen.append(args)
+        return SimpleNamespace(result=None, exception=None, success=True)
+
+    monkeypatch.setattr(dbt_build, "invoke", invoke_)
+    dbt_build.run_phase("person_records", None, "duckdb", state=tmp_path)
+    dbt_build.run_phase("warehouse", None, "duckdb", state=tmp_path)
+    dbt_build.run_phase("person_records", None, "duckdb", full_refresh=True)
+    assert seen == [
+        ["build", "--selector", "person_records_nightly", "--state", str(tmp_path)],
+        ["build", "--selector", "warehouse"],
+        ["build", "--selector", "person_records", "--full-refresh"],
+    ]
 
 
 def test_cross_model_tests_are_the_tests_no_model_task_runs(dbt_manifest: Path) -> None:
