@@ -60,58 +60,7 @@ assessment_dimension as (
 
 ),
 
-person_fingerprints as (
-
-    select
-        person_key,
-        count(*) as person_event_count,
-        sum(cast(floor(
-            {{ dbt.datediff("cast('2000-01-01 00:00:00' as timestamp)", 'loaded_at', 'second') }}
-        ) as bigint))
-            as person_loaded_seconds
-    from events
-    where events.person_key in (select all_assessments.person_key from all_assessments)
-    group by person_key
-
-),
-
-{% if is_incremental() %}
-stored_fingerprints as (
-
-    select
-        person_key,
-        max(person_event_count) as person_event_count,
-        max(person_loaded_seconds) as person_loaded_seconds
-    from {{ this }}
-    group by person_key
-
-),
-
-touched_people as (
-
-    select person_fingerprints.person_key
-    from person_fingerprints
-    left join stored_fingerprints on person_fingerprints.person_key = stored_fingerprints.person_key
-    where
-        stored_fingerprints.person_key is null
-        or person_fingerprints.person_event_count != stored_fingerprints.person_event_count
-        or person_fingerprints.person_loaded_seconds != stored_fingerprints.person_loaded_seconds
-
-),
-
-assessments as (
-
-    select * from all_assessments
-    where all_assessments.person_key in (select touched_people.person_key from touched_people)
-
-),
-{% else %}
-assessments as (
-
-    select * from all_assessments
-
-),
-{% endif %}
+{{ touched_people('assessments', 'all_assessments') }},
 
 final as (
 
@@ -157,8 +106,8 @@ final as (
         requests.is_new_client as is_new_client_request,
         requests.days_to_first_assessment as days_from_request,
         requests.days_waited_for_assessment as days_waited,
-        person_fingerprints.person_event_count,
-        person_fingerprints.person_loaded_seconds,
+        person_fingerprints.fingerprint_event_count as person_event_count,
+        person_fingerprints.fingerprint_loaded_seconds as person_loaded_seconds,
         assessments.loaded_at
     from assessments
     left join assessment_dimension

@@ -55,58 +55,7 @@ event_outcomes as (
 
 ),
 
-person_fingerprints as (
-
-    select
-        person_key,
-        count(*) as fingerprint_event_count,
-        sum(cast(floor(
-            {{ dbt.datediff("cast('2000-01-01 00:00:00' as timestamp)", 'loaded_at', 'second') }}
-        ) as bigint))
-            as fingerprint_loaded_seconds
-    from events
-    where events.person_key in (select all_requests.person_key from all_requests)
-    group by person_key
-
-),
-
-{% if is_incremental() %}
-stored_fingerprints as (
-
-    select
-        person_key,
-        max(person_event_count) as person_event_count,
-        max(person_loaded_seconds) as person_loaded_seconds
-    from {{ this }}
-    group by person_key
-
-),
-
-touched_people as (
-
-    select person_fingerprints.person_key
-    from person_fingerprints
-    left join stored_fingerprints on person_fingerprints.person_key = stored_fingerprints.person_key
-    where
-        stored_fingerprints.person_key is null
-        or person_fingerprints.fingerprint_event_count != stored_fingerprints.person_event_count
-        or person_fingerprints.fingerprint_loaded_seconds != stored_fingerprints.person_loaded_seconds
-
-),
-
-requests as (
-
-    select * from all_requests
-    where all_requests.person_key in (select touched_people.person_key from touched_people)
-
-),
-{% else %}
-requests as (
-
-    select * from all_requests
-
-),
-{% endif %}
+{{ touched_people('requests', 'all_requests') }},
 
 services as (
 

@@ -47,57 +47,7 @@ all_reviews as (
 
 ),
 
-person_fingerprints as (
-
-    select
-        person_key,
-        count(*) as person_event_count,
-        sum({{ dbt.datediff("cast('2000-01-01 00:00:00' as timestamp)", 'loaded_at', 'second') }})
-            as person_loaded_seconds
-    from events
-    where events.person_key in (select all_reviews.person_key from all_reviews)
-    group by person_key
-
-),
-
-{% if is_incremental() %}
-stored_fingerprints as (
-
-    select
-        person_key,
-        max(person_event_count) as person_event_count,
-        max(person_loaded_seconds) as person_loaded_seconds
-    from {{ this }}
-    group by person_key
-
-),
-
-touched_people as (
-
-    select coalesce(person_fingerprints.person_key, stored_fingerprints.person_key) as person_key
-    from person_fingerprints
-    full outer join stored_fingerprints on person_fingerprints.person_key = stored_fingerprints.person_key
-    where
-        person_fingerprints.person_key is null
-        or stored_fingerprints.person_key is null
-        or person_fingerprints.person_event_count != stored_fingerprints.person_event_count
-        or person_fingerprints.person_loaded_seconds != stored_fingerprints.person_loaded_seconds
-
-),
-
-reviews as (
-
-    select * from all_reviews
-    where all_reviews.person_key in (select touched_people.person_key from touched_people)
-
-),
-{% else %}
-reviews as (
-
-    select * from all_reviews
-
-),
-{% endif %}
+{{ touched_people('reviews', 'all_reviews') }},
 
 long_term_reviews as (
 
@@ -203,8 +153,8 @@ final as (
             when shaped.review_start_date <= shaped.review_due_date then 0
             else {{ dbt.datediff('shaped.review_due_date', 'shaped.review_start_date', 'day') }}
         end as days_overdue_at_start,
-        person_fingerprints.person_event_count,
-        person_fingerprints.person_loaded_seconds
+        person_fingerprints.fingerprint_event_count as person_event_count,
+        person_fingerprints.fingerprint_loaded_seconds as person_loaded_seconds
     from shaped
     inner join person_fingerprints on shaped.person_key = person_fingerprints.person_key
 

@@ -54,70 +54,16 @@ all_st_max_episodes as (
 
 ),
 
-person_fingerprints as (
-
-    select
-        person_key,
-        count(*) as person_event_count,
-        sum({{ dbt.datediff("cast('2000-01-01 00:00:00' as timestamp)", 'loaded_at', 'second') }})
-            as person_loaded_seconds
-    from events
-    where events.person_key in (select all_services.person_key from all_services)
-    group by person_key
-
-),
-
-{% if is_incremental() %}
-stored_fingerprints as (
-
-    select
-        person_key,
-        max(person_event_count) as person_event_count,
-        max(person_loaded_seconds) as person_loaded_seconds
-    from {{ this }}
-    group by person_key
-
-),
-
-touched_people as (
-
-    select coalesce(person_fingerprints.person_key, stored_fingerprints.person_key) as person_key
-    from person_fingerprints
-    full outer join stored_fingerprints on person_fingerprints.person_key = stored_fingerprints.person_key
-    where
-        person_fingerprints.person_key is null
-        or stored_fingerprints.person_key is null
-        or person_fingerprints.person_event_count != stored_fingerprints.person_event_count
-        or person_fingerprints.person_loaded_seconds != stored_fingerprints.person_loaded_seconds
-
-),
-
-services as (
-
-    select * from all_services
-    where all_services.person_key in (select touched_people.person_key from touched_people)
-
-),
+{{ touched_people('services', 'all_services') }},
 
 st_max_episodes as (
 
     select * from all_st_max_episodes
+    {%- if is_incremental() %}
     where all_st_max_episodes.person_key in (select touched_people.person_key from touched_people)
+    {%- endif %}
 
 ),
-{% else %}
-services as (
-
-    select * from all_services
-
-),
-
-st_max_episodes as (
-
-    select * from all_st_max_episodes
-
-),
-{% endif %}
 
 episodes as (
 
@@ -297,8 +243,8 @@ final as (
             when episodes.event_outcome like 'NFA%' then 'No further support'
             else 'Further support'
         end as ascof_2a_status,
-        person_fingerprints.person_event_count,
-        person_fingerprints.person_loaded_seconds
+        person_fingerprints.fingerprint_event_count as person_event_count,
+        person_fingerprints.fingerprint_loaded_seconds as person_loaded_seconds
     from episodes
     inner join person_fingerprints on episodes.person_key = person_fingerprints.person_key
     left join admissions on episodes.service_episode_key = admissions.service_episode_key
