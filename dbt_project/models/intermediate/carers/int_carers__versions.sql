@@ -44,23 +44,9 @@ ethnicity_map as (
 ),
 
 {% if is_incremental() %}
-watermark as (
-
-    select max(loaded_at) as max_loaded_at from {{ this }}
-
-),
-
 touched as (
 
-    select carer_ref from carers
-    where loaded_at > (select watermark.max_loaded_at from watermark)
-    union
-    select t.carer_ref
-    from {{ this }} as t
-    where not exists (
-        select 1 from carers as c
-        where c.delivery_id = t.delivery_id and c.carer_ref = t.carer_ref
-    )
+    {{ new_or_superseded_keys('carers', 'carer_ref') }}
 
 ),
 

@@ -26,23 +26,9 @@ with applications as (
 ),
 
 {% if is_incremental() %}
-watermark as (
-
-    select max(loaded_at) as max_loaded_at from {{ this }}
-
-),
-
 touched as (
 
-    select application_id from applications
-    where loaded_at > (select watermark.max_loaded_at from watermark)
-    union
-    select t.application_id
-    from {{ this }} as t
-    where not exists (
-        select 1 from applications as a
-        where a.delivery_id = t.delivery_id and a.application_id = t.application_id
-    )
+    {{ new_or_superseded_keys('applications', 'application_id') }}
 
 ),
 

@@ -46,24 +46,9 @@ carer_keys as (
 ),
 
 {% if is_incremental() %}
-watermark as (
-
-    select max(loaded_at) as max_loaded_at from {{ this }}
-
-),
-
 touched as (
 
-    select assessment_ref from assessments
-    where loaded_at > (select watermark.max_loaded_at from watermark)
-    union
-    select t.assessment_ref
-    from {{ this }} as t
-    where
-        not exists (
-            select 1 from assessments as a
-            where a.delivery_id = t.delivery_id and a.assessment_ref = t.assessment_ref
-        )
+    {{ new_or_superseded_keys('assessments', 'assessment_ref') }}
     union
     select t.assessment_ref
     from {{ this }} as t

@@ -45,25 +45,9 @@ person_keys as (
 ),
 
 {% if is_incremental() %}
-watermark as (
-
-    select coalesce(max(loaded_at), cast('1900-01-01' as timestamp)) as max_loaded_at from {{ this }}
-
-),
-
 touched as (
 
-    select contact_id from contacts
-    where loaded_at > (select watermark.max_loaded_at from watermark)
-    union
-    {#- the kept version's delivery was superseded by a corrected re-send: recompute from what is in force #}
-    select kept.contact_id
-    from {{ this }} as kept
-    where
-        not exists (
-            select 1 from contacts
-            where contacts.delivery_id = kept.delivery_id and contacts.contact_id = kept.contact_id
-        )
+    {{ new_or_superseded_keys('contacts', 'contact_id') }}
     union
     {#- the linkage moved the contact to another person #}
     select kept.contact_id

@@ -47,27 +47,9 @@ person_keys as (
 
 ),
 
-watermark as (
-
-    select coalesce(max(loaded_at), cast('1900-01-01' as timestamp)) as max_loaded_at from {{ this }}
-
-),
-
 touched as (
 
-    select referral_id from referral_versions
-    where loaded_at > (select watermark.max_loaded_at from watermark)
-    union
-    {#- the kept version's delivery was superseded by a corrected re-send: recompute from what is in force #}
-    select kept.referral_id
-    from {{ this }} as kept
-    where
-        not exists (
-            select 1 from referral_versions
-            where
-                referral_versions.delivery_id = kept.delivery_id
-                and referral_versions.referral_id = kept.referral_id
-        )
+    {{ new_or_superseded_keys('referral_versions', 'referral_id') }}
     union
     {#- the linkage moved the patient to another person #}
     select kept.referral_id

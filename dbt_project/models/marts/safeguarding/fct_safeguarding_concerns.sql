@@ -46,24 +46,9 @@ person_keys as (
 ),
 
 {% if is_incremental() %}
-watermark as (
-
-    select max(loaded_at) as max_loaded_at from {{ this }}
-
-),
-
 touched as (
 
-    select concern_id from concerns
-    where loaded_at > (select watermark.max_loaded_at from watermark)
-    union
-    select t.concern_id
-    from {{ this }} as t
-    where
-        not exists (
-            select 1 from concerns as c
-            where c.delivery_id = t.delivery_id and c.concern_id = t.concern_id
-        )
+    {{ new_or_superseded_keys('concerns', 'concern_id') }}
     union
     select t.concern_id
     from {{ this }} as t

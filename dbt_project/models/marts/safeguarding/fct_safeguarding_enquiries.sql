@@ -36,24 +36,9 @@ msp_asked as (
 ),
 
 {% if is_incremental() %}
-watermark as (
-
-    select max(loaded_at) as max_loaded_at from {{ this }}
-
-),
-
 touched as (
 
-    select enquiry_id from enquiries
-    where loaded_at > (select watermark.max_loaded_at from watermark)
-    union
-    select t.enquiry_id
-    from {{ this }} as t
-    where
-        not exists (
-            select 1 from enquiries as e
-            where e.delivery_id = t.delivery_id and e.enquiry_id = t.enquiry_id
-        )
+    {{ new_or_superseded_keys('enquiries', 'enquiry_id') }}
     union
     select t.enquiry_id
     from {{ this }} as t
