@@ -19,6 +19,7 @@ import duckdb
 import pandas as pd
 import pytest
 
+from ingestion.bench_build import land_days, last_extract
 from ingestion.dbt_build import build_warehouse
 from ingestion.pipeline import ingest_feed
 from ingestion.settings import FEEDS, Settings
@@ -155,3 +156,72 @@ def test_the_incremental_build_equals_a_full_rebuild(night: Night) -> None:
     assert night.after.keys() == night.rebuilt.keys()
     for table in night.after:
         pd.testing.assert_frame_equal(night.after[table], night.rebuilt[table], check_dtype=False, obj=table)
+
+
+# ---- one more ordinary day ------------------------------------------------------------------------------------
+
+
+def _tables(warehouse: Path, schemas: tuple[str, ...]) -> dict[str, pd.DataFrame]:
+    """Every base table of ``schemas`` (schema.table), rows sorted."""
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        names = conn.execute(
+            "select table_schema || '.' || table_name from information_schema.tables "
+            f"where table_schema in ({', '.join('?' * len(schemas))}) and table_type = 'BASE TABLE' order by 1",
+            list(schemas),
+        ).fetchall()
+        tables = {}
+        for (name,) in names:
+            frame = conn.execute(f"select * from {name}").df()
+            tables[name] = frame.sort_values(list(frame.columns)).reset_index(drop=True)
+    return tables
+
+
+@pytest.fixture(scope="module")
+def next_days(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[pd.DataFrame, dict[str, pd.DataFrame], dict[str, pd.DataFrame]]:
+    """A small year built, two more weeks of deliveries landed and built incrementally; and the same warehouse with
+    its models built from scratch (intermediate and marts dropped, the same stored linkage model): both sets of
+    tables. (Two weeks at scale 0.02 bring new people, and new records and changed details of people already
+    known, in every system.)"""
+    home = tmp_path_factory.mktemp("next-day")
+    settings = Settings.under(home, landing=home / "landing")
+    simulate(settings.landing, scale=0.02, seed=11, start=date(2023, 4, 1), end=date(2024, 3, 31), progress=False)
+    shutil.rmtree(settings.landing / "redeliveries")
+    for feed in FEEDS:
+        ingest_feed(feed, settings)
+    build_warehouse(settings, target_dir=home / "target")
+    people_before = _tables(settings.warehouse, ("marts",))["marts.dim_person"]
+    first = last_extract(settings) + timedelta(days=1)
+    assert land_days(settings, 0.02, 11, first, first + timedelta(days=13)) > 0
+    for feed in FEEDS:
+        ingest_feed(feed, settings)
+    build_warehouse(settings, target_dir=home / "target")
+    schemas = ("intermediate", "marts")
+    incremental = _tables(settings.warehouse, schemas)
+
+    scratch = Settings.under(home / "scratch", landing=home / "scratch" / "landing")
+    scratch.warehouse.parent.mkdir(parents=True)
+    shutil.copy(settings.warehouse, scratch.warehouse)
+    with duckdb.connect(str(scratch.warehouse)) as conn:
+        for schema in schemas:
+            conn.execute(f"drop schema {schema} cascade")
+    build_warehouse(scratch, target_dir=home / "scratch" / "target")
+    return people_before, incremental, _tables(scratch.warehouse, schemas)
+
+
+def test_after_two_more_weeks_the_incremental_build_equals_one_from_scratch(
+    next_days: tuple[pd.DataFrame, dict[str, pd.DataFrame], dict[str, pd.DataFrame]],
+) -> None:
+    people_before, incremental, scratch = next_days
+    fingerprints = ["person_key", "observation_count", "observations_loaded_seconds"]
+    known = people_before[fingerprints].drop_duplicates()
+    now = incremental["marts.dim_person"][fingerprints].drop_duplicates()
+    merged = known.merge(now, on="person_key", suffixes=("_before", ""))
+    changed = merged[merged["observations_loaded_seconds_before"].fillna(-1) != merged["observations_loaded_seconds"]]
+    assert len(changed) > 0, "the two weeks must change people already known (else the test proves nothing)"
+    assert len(now) > len(known), "and bring new people"
+    assert incremental.keys() == scratch.keys()
+    assert {"intermediate.int_person_observations", "marts.dim_person", "marts.fct_contacts"} <= incremental.keys()
+    for table in incremental:
+        pd.testing.assert_frame_equal(incremental[table], scratch[table], check_dtype=False, obj=table)

@@ -1,22 +1,121 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key=['source_system', 'source_id'],
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+        post_hook=["
+            delete from {{ this }} as stale
+            where not exists (
+                select 1 from {{ ref('int_person_keys') }} as current_keys
+                where current_keys.source_system = stale.source_system
+                    and current_keys.source_id = stale.source_id
+                    and current_keys.person_key = stale.person_key
+            )
+        ", "{% if target.type == 'postgres' %}analyze {{ this }}{% endif %}"]
+    )
+}}
 {#-
     What each source system said about a person's demographics, and from when: one row per source record each time
     its values changed (changes only). The input to dim_person's survivorship rules and its type 2 history.
+    Incremental (delete+insert on the source record): a record's rows are recomputed from its whole history when
+    rows of it were loaded since the last build, when a stored row's delivery is no longer in force (a corrected
+    re-send), or when the linkage gives it another person key; the post-hook removes the rows of records that no
+    longer have that person key (or no longer exist).
 -#}
-with council_events as (
+with person_keys as (
+
+    select * from {{ ref('int_person_keys') }}
+
+),
+
+{% if is_incremental() %}
+delivered_rows as (
+
+    select
+        'council' as source_system,
+        council_person_id as source_id,
+        delivery_id,
+        loaded_at
+    from {{ ref('stg_council__events') }}
+    where council_person_id is not null
+    union all
+    select
+        'health' as source_system,
+        trust_patient_id as source_id,
+        delivery_id,
+        loaded_at
+    from {{ ref('stg_health__referrals') }}
+    where trust_patient_id is not null
+    union all
+    select
+        'carers_hub' as source_system,
+        carer_ref as source_id,
+        delivery_id,
+        loaded_at
+    from {{ ref('stg_carers_hub__carers') }}
+
+),
+
+touched as (
+
+    select
+        delivered_rows.source_system,
+        delivered_rows.source_id
+    from delivered_rows
+    where delivered_rows.loaded_at > (
+        select coalesce(max(kept.loaded_at), cast('1900-01-01' as timestamp)) from {{ this }} as kept
+    )
+    union
+    -- the stored row's delivery is no longer in force (superseded by a corrected re-send)
+    select
+        kept.source_system,
+        kept.source_id
+    from {{ this }} as kept
+    where not exists (
+        select 1 from delivered_rows
+        where delivered_rows.source_system = kept.source_system
+            and delivered_rows.source_id = kept.source_id
+            and delivered_rows.delivery_id = kept.delivery_id
+    )
+    union
+    -- the linkage now gives the record another person key
+    select
+        kept.source_system,
+        kept.source_id
+    from {{ this }} as kept
+    left join person_keys
+        on kept.source_system = person_keys.source_system
+        and kept.source_id = person_keys.source_id
+    where person_keys.person_key is distinct from kept.person_key
+
+),
+{% endif %}
+
+council_events as (
 
     select * from {{ ref('stg_council__events') }}
+    {%- if is_incremental() %}
+    where council_person_id in (select touched.source_id from touched where touched.source_system = 'council')
+    {%- endif %}
 
 ),
 
 referrals as (
 
     select * from {{ ref('stg_health__referrals') }}
+    {%- if is_incremental() %}
+    where trust_patient_id in (select touched.source_id from touched where touched.source_system = 'health')
+    {%- endif %}
 
 ),
 
 carers as (
 
     select * from {{ ref('stg_carers_hub__carers') }}
+    {%- if is_incremental() %}
+    where carer_ref in (select touched.source_id from touched where touched.source_system = 'carers_hub')
+    {%- endif %}
 
 ),
 
@@ -50,12 +149,6 @@ hub_ethnicity as (
 
 ),
 
-person_keys as (
-
-    select * from {{ ref('int_person_keys') }}
-
-),
-
 council_ranked as (
 
     select
@@ -72,6 +165,8 @@ council_ranked as (
         gender_same_as_birth,
         disability,
         locality,
+        delivery_id,
+        loaded_at,
         row_number() over (
             partition by council_person_id, extract_date order by source_row desc
         ) as version_rank
@@ -96,6 +191,8 @@ health_ranked as (
         cast(null as {{ dbt.type_string() }}) as gender_same_as_birth,
         cast(null as {{ dbt.type_string() }}) as disability,
         cast(null as {{ dbt.type_string() }}) as locality,
+        referrals.delivery_id,
+        referrals.loaded_at,
         row_number() over (
             partition by referrals.trust_patient_id, referrals.extract_date
             order by referrals.updated_at desc, referrals.source_row desc
@@ -123,6 +220,8 @@ carers_ranked as (
         cast(null as {{ dbt.type_string() }}) as gender_same_as_birth,
         cast(null as {{ dbt.type_string() }}) as disability,
         cast(null as {{ dbt.type_string() }}) as locality,
+        carers.delivery_id,
+        carers.loaded_at,
         row_number() over (
             partition by carers.carer_ref, carers.extract_date order by carers.source_row desc
         ) as version_rank
@@ -184,7 +283,9 @@ final as (
         changes.marital_status,
         changes.gender_same_as_birth,
         changes.disability,
-        changes.locality
+        changes.locality,
+        changes.delivery_id,
+        changes.loaded_at
     from changes
     inner join person_keys
         on changes.source_system = person_keys.source_system

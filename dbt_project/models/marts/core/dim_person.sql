@@ -1,3 +1,18 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='person_key',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+        post_hook=["
+            delete from {{ this }} as stale
+            where not exists (
+                select 1 from {{ ref('int_person_keys') }} as current_keys
+                where current_keys.person_key = stale.person_key
+            )
+        ", "{% if target.type == 'postgres' %}analyze {{ this }}{% endif %}"]
+    )
+}}
 {#-
     One row per resolved person per period in which their surviving demographics held (type 2).
 
@@ -5,18 +20,92 @@
     on or before that date; prefer a recorded answer over not stated, refused, not known, invalid and blank (in that
     order); then the council's case management system, then the trust, then the Carers Hub; then the latest
     statement. Consecutive periods with identical results are merged.
+
+    Incremental (delete+insert on person_key): a person's versions are recomputed when the fingerprint of their
+    observations (how many, and the sum of their load times: observation_count, observations_loaded_seconds)
+    differs from the stored one, when they are new, or when they have lost every observation; the post-hook removes
+    the people the linkage no longer has (merged into another person).
 -#}
 {%- set attributes = person_attributes() %}
 
-with observations as (
+with all_observations as (
 
     select * from {{ ref('int_person_observations') }}
 
 ),
 
-person_keys as (
+all_person_keys as (
 
     select distinct person_key from {{ ref('int_person_keys') }}
+
+),
+
+fingerprints as (
+
+    select
+        person_key,
+        count(*) as observation_count,
+        sum(cast(floor(
+            {{ dbt.datediff("cast('2000-01-01 00:00:00' as timestamp)", 'loaded_at', 'second') }}
+        ) as bigint)) as observations_loaded_seconds
+    from all_observations
+    group by person_key
+
+),
+
+{% if is_incremental() %}
+stored as (
+
+    select
+        person_key,
+        max(observation_count) as observation_count,
+        max(observations_loaded_seconds) as observations_loaded_seconds
+    from {{ this }}
+    group by person_key
+
+),
+
+touched_people as (
+
+    -- observed people who are new or whose observations changed
+    select fingerprints.person_key
+    from fingerprints
+    left join stored on fingerprints.person_key = stored.person_key
+    where
+        stored.person_key is null
+        or stored.observation_count is distinct from fingerprints.observation_count
+        or stored.observations_loaded_seconds is distinct from fingerprints.observations_loaded_seconds
+    union
+    -- people new to the linkage with no observations
+    select all_person_keys.person_key
+    from all_person_keys
+    where not exists (select 1 from stored where stored.person_key = all_person_keys.person_key)
+    union
+    -- people who had observations and now have none
+    select stored.person_key
+    from stored
+    where
+        stored.observation_count is not null
+        and not exists (select 1 from fingerprints where fingerprints.person_key = stored.person_key)
+
+),
+{% endif %}
+
+observations as (
+
+    select * from all_observations
+    {%- if is_incremental() %}
+    where all_observations.person_key in (select touched_people.person_key from touched_people)
+    {%- endif %}
+
+),
+
+person_keys as (
+
+    select * from all_person_keys
+    {%- if is_incremental() %}
+    where all_person_keys.person_key in (select touched_people.person_key from touched_people)
+    {%- endif %}
 
 ),
 
@@ -210,6 +299,17 @@ unioned as (
 
 ),
 
+fingerprinted_people as (
+
+    select
+        unioned.*,
+        fingerprints.observation_count,
+        fingerprints.observations_loaded_seconds
+    from unioned
+    left join fingerprints on unioned.person_key = fingerprints.person_key
+
+),
+
 final as (
 
     select
@@ -239,8 +339,10 @@ final as (
         {%- endfor %}
         -- No source records pregnancy or maternity: it is never recorded.
         cast(null as {{ dbt.type_string() }}) as pregnancy_and_maternity,
-        'missing' as pregnancy_and_maternity_status
-    from unioned
+        'missing' as pregnancy_and_maternity_status,
+        observation_count,
+        observations_loaded_seconds
+    from fingerprinted_people
 
 )
 
