@@ -164,9 +164,14 @@ def score_linkage(links: pd.DataFrame, identities_csv: Path, records: pd.DataFra
 
 
 def score_warehouse(warehouse: Path, identities_csv: Path) -> Score:
-    """Score the person links stored in a DuckDB ``warehouse`` (``linkage.person_links``) against the truth."""
+    """Score the person links stored in a DuckDB ``warehouse`` (``linkage.person_links``) against the truth, with
+    ``Score.linkable`` over the records of ``intermediate.int_person_records`` that carry something to link on."""
     import duckdb
 
     with duckdb.connect(str(warehouse), read_only=True) as conn:
         links = conn.execute("select source_system, source_id, person_key from linkage.person_links").df()
-    return score_linkage(links, identities_csv)
+        records = conn.execute(
+            "select source_system, source_id, first_name_std, birth_date, nhs_number "
+            "from intermediate.int_person_records"
+        ).df()
+    return score_linkage(links, identities_csv, records)

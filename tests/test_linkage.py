@@ -27,7 +27,7 @@ from ingestion.linkage import (
     run_linkage,
     score_linkage,
 )
-from ingestion.linkage_score import score_frames
+from ingestion.linkage_score import score_frames, score_warehouse
 
 COLUMNS = [
     "source_system",
@@ -413,6 +413,33 @@ def test_score_by_hand(tmp_path: Path) -> None:
     assert by.loc[("council", "safeguarding"), ["tp", "predicted", "true"]].tolist() == [0, 1, 0]
     assert by.loc[("safeguarding", "safeguarding"), ["tp", "predicted", "true"]].tolist() == [0, 0, 1]
     assert "council-health" in str(score)
+
+
+def test_score_warehouse_also_scores_without_records_that_carry_nothing_to_link_on(tmp_path: Path) -> None:
+    # c1 and h1 are one person, linked; c2 is that person too but a bare council id (a DoLS application's),
+    # so it stays alone: recall 1/3 over every record, 1 without c2
+    warehouse = tmp_path / "wh.duckdb"
+    with duckdb.connect(str(warehouse)) as conn:
+        conn.execute("create schema linkage")
+        conn.execute(
+            "create table linkage.person_links as select * from (values "
+            "('council', 'c1', 'A'), ('health', 'h1', 'A'), ('council', 'c2', 'C')) "
+            "as t(source_system, source_id, person_key)"
+        )
+        conn.execute("create schema intermediate")
+        conn.execute(
+            "create table intermediate.int_person_records as select * from (values "
+            "('council', 'c1', 'ANN', date '1950-01-02', null), ('health', 'h1', 'ANN', date '1950-01-02', "
+            "'9434765919'), ('council', 'c2', null, null, null)) "
+            "as t(source_system, source_id, first_name_std, birth_date, nhs_number)"
+        )
+    identities = tmp_path / "identities.csv"
+    identities.write_text("system,source_id,person_uid\ncouncil,c1,U1\nhealth,h1,U1\ncouncil,c2,U1\n")
+    score = score_warehouse(warehouse, identities)
+    assert (score.precision, score.recall) == (1.0, pytest.approx(1 / 3))
+    assert score.unlinkable_records == 1 and score.linkable is not None
+    assert (score.linkable.precision, score.linkable.recall) == (1.0, 1.0)
+    assert "without the 1 records with no name, date of birth or NHS number" in str(score)
 
 
 def _write_records(conn: Any, records: pd.DataFrame) -> None:
