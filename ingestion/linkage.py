@@ -9,12 +9,16 @@ warehouse in one transaction. No personal data is logged.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import logging
 import time
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -422,79 +426,106 @@ def _model_row(result: LinkageResult, records: int) -> tuple[str, datetime, int,
     return model_version(), datetime.now(UTC).replace(tzinfo=None), records, json.dumps(result.model, sort_keys=True)
 
 
-def _run_duckdb(warehouse: Path, retrain: bool) -> tuple[LinkageResult, int]:
-    from ingestion.warehouse import open_warehouse
+class _Warehouse(Protocol):
+    """What the linkage step needs of a warehouse connection (DuckDB or PostgreSQL); ``?`` marks a parameter."""
 
-    with open_warehouse(warehouse) as conn:
-        records = conn.execute(f"select * from {RECORDS_TABLE}").df()
-        stored = None
-        if not retrain and conn.execute(_MODEL_EXISTS, ["linkage", "model"]).fetchone()[0]:
-            row = conn.execute(f"select model_json from {MODEL_TABLE} where model_version = ?", [model_version()])
-            stored = row.fetchone()
-        result = link_records(records, model=json.loads(stored[0]) if stored else None)
-        links, review = result.links, _review_frame(result.review)  # noqa: F841 (read by DuckDB by name)
-        conn.execute("begin transaction")
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]: ...
+
+    def frame(self, sql: str) -> pd.DataFrame: ...
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None: ...
+
+    def insert(self, table: str, frame: pd.DataFrame) -> None: ...
+
+    def transaction(self) -> AbstractContextManager[None]: ...
+
+
+class _DuckDBWarehouse:
+    def __init__(self, conn: Any) -> None:
+        self.conn = conn
+
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return self.conn.execute(sql, list(params)).fetchall()
+
+    def frame(self, sql: str) -> pd.DataFrame:
+        return self.conn.execute(sql).df()
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        self.conn.execute(sql, list(params))
+
+    def insert(self, table: str, frame: pd.DataFrame) -> None:
+        self.conn.register("linkage_rows", frame)
         try:
-            conn.execute("create schema if not exists linkage")
-            conn.execute(f"drop table if exists {LINKS_TABLE}")
-            conn.execute(f"drop table if exists {REVIEW_TABLE}")
-            conn.execute(_LINKS_DDL)
-            conn.execute(_REVIEW_DDL)
-            conn.execute(f"insert into {LINKS_TABLE} select {', '.join(LINK_COLUMNS)} from links")
-            conn.execute(f"insert into {REVIEW_TABLE} select {', '.join(REVIEW_COLUMNS)} from review")
-            if result.trained:
-                conn.execute(_MODEL_DDL)
-                conn.execute(f"delete from {MODEL_TABLE}")
-                conn.execute(f"insert into {MODEL_TABLE} values (?, ?, ?, ?)", _model_row(result, len(records)))
-            conn.execute("commit")
+            self.conn.execute(f"insert into {table} select {', '.join(frame.columns)} from linkage_rows")
+        finally:
+            self.conn.unregister("linkage_rows")
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        self.conn.execute("begin transaction")
+        try:
+            yield
         except BaseException:
-            conn.execute("rollback")
+            self.conn.execute("rollback")
             raise
-    return result, len(records)
+        self.conn.execute("commit")
 
 
-def _copy_rows(cursor: object, table: str, frame: pd.DataFrame) -> None:
-    """Bulk insert through COPY (CSV in memory; NULL as an unquoted empty field)."""
-    import io
+class _PostgresWarehouse:
+    def __init__(self, conn: Any) -> None:
+        self.conn = conn
 
-    buffer = io.StringIO()
-    frame.to_csv(buffer, index=False, header=False, na_rep="")
-    buffer.seek(0)
-    cursor.copy_expert(f"copy {table} ({', '.join(frame.columns)}) from stdin with (format csv)", buffer)  # type: ignore[attr-defined]
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        with self.conn.cursor() as cursor:
+            cursor.execute(sql.replace("?", "%s"), list(params))
+            return cursor.fetchall()
 
-
-def _run_postgres(retrain: bool) -> tuple[LinkageResult, int]:
-    import psycopg2
-
-    from ingestion.postgres_copy import pg_connect_kwargs
-
-    conn = psycopg2.connect(**pg_connect_kwargs())
-    try:
-        with conn.cursor() as cursor:
-            cursor.execute(f"select * from {RECORDS_TABLE}")
+    def frame(self, sql: str) -> pd.DataFrame:
+        with self.conn.cursor() as cursor:
+            cursor.execute(sql)
             columns = [column.name for column in cursor.description]
-            records = pd.DataFrame(cursor.fetchall(), columns=columns)
-            stored = None
-            cursor.execute(_MODEL_EXISTS.replace("?", "%s"), ["linkage", "model"])
-            if not retrain and cursor.fetchone()[0]:
-                cursor.execute(f"select model_json from {MODEL_TABLE} where model_version = %s", [model_version()])
-                stored = cursor.fetchone()
-        conn.rollback()
-        result = link_records(records, model=json.loads(stored[0]) if stored else None)
-        with conn, conn.cursor() as cursor:  # one transaction: commit on success, rollback on error
-            cursor.execute("create schema if not exists linkage")
-            cursor.execute(f"drop table if exists {LINKS_TABLE}")
-            cursor.execute(f"drop table if exists {REVIEW_TABLE}")
-            cursor.execute(_LINKS_DDL)
-            cursor.execute(_REVIEW_DDL)
-            _copy_rows(cursor, LINKS_TABLE, result.links[LINK_COLUMNS])
-            _copy_rows(cursor, REVIEW_TABLE, _review_frame(result.review))
-            if result.trained:
-                cursor.execute(_MODEL_DDL)
-                cursor.execute(f"delete from {MODEL_TABLE}")
-                cursor.execute(f"insert into {MODEL_TABLE} values (%s, %s, %s, %s)", _model_row(result, len(records)))
-    finally:
-        conn.close()
+            return pd.DataFrame(cursor.fetchall(), columns=columns)
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        with self.conn.cursor() as cursor:
+            cursor.execute(sql.replace("?", "%s"), list(params))
+
+    def insert(self, table: str, frame: pd.DataFrame) -> None:
+        """Bulk insert through COPY (CSV in memory; NULL as an unquoted empty field)."""
+        buffer = io.StringIO()
+        frame.to_csv(buffer, index=False, header=False, na_rep="")
+        buffer.seek(0)
+        with self.conn.cursor() as cursor:
+            cursor.copy_expert(f"copy {table} ({', '.join(frame.columns)}) from stdin with (format csv)", buffer)
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        self.conn.rollback()  # end the transaction the reads opened
+        with self.conn:  # commit on success, rollback on error
+            yield
+
+
+def _link_and_store(warehouse: _Warehouse, retrain: bool) -> tuple[LinkageResult, int]:
+    """Read the person records (and the stored model, unless ``retrain``), link them, and replace the links and the
+    review pairs (and the model, when one was trained) in one transaction."""
+    records = warehouse.frame(f"select * from {RECORDS_TABLE}")
+    stored = None
+    if not retrain and warehouse.rows(_MODEL_EXISTS, ["linkage", "model"])[0][0]:
+        found = warehouse.rows(f"select model_json from {MODEL_TABLE} where model_version = ?", [model_version()])
+        stored = found[0] if found else None
+    result = link_records(records, model=json.loads(stored[0]) if stored else None)
+    with warehouse.transaction():
+        warehouse.execute("create schema if not exists linkage")
+        warehouse.execute(f"drop table if exists {LINKS_TABLE}")
+        warehouse.execute(f"drop table if exists {REVIEW_TABLE}")
+        warehouse.execute(_LINKS_DDL)
+        warehouse.execute(_REVIEW_DDL)
+        warehouse.insert(LINKS_TABLE, result.links[LINK_COLUMNS])
+        warehouse.insert(REVIEW_TABLE, _review_frame(result.review))
+        if result.trained:
+            warehouse.execute(_MODEL_DDL)
+            warehouse.execute(f"delete from {MODEL_TABLE}")
+            warehouse.execute(f"insert into {MODEL_TABLE} values (?, ?, ?, ?)", _model_row(result, len(records)))
     return result, len(records)
 
 
@@ -509,13 +540,21 @@ def run_linkage(target: str = "duckdb", warehouse: Path | None = None, retrain: 
     (psycopg2 with ASCWH_PG_HOST/PORT/USER/PASSWORD/DATABASE)."""
     started = time.monotonic()
     if target == "duckdb":
-        if warehouse is None:
-            from ingestion.settings import Settings
+        from ingestion.settings import Settings
+        from ingestion.warehouse import open_warehouse
 
-            warehouse = Settings.from_env().warehouse
-        result, n = _run_duckdb(Path(warehouse), retrain)
+        with open_warehouse(Path(warehouse or Settings.from_env().warehouse)) as conn:
+            result, n = _link_and_store(_DuckDBWarehouse(conn), retrain)
     elif target == "postgres":
-        result, n = _run_postgres(retrain)
+        import psycopg2
+
+        from ingestion.postgres_copy import pg_connect_kwargs
+
+        conn = psycopg2.connect(**pg_connect_kwargs())
+        try:
+            result, n = _link_and_store(_PostgresWarehouse(conn), retrain)
+        finally:
+            conn.close()
     else:
         raise ValueError(f"unknown linkage target {target!r}: duckdb or postgres")
     links = result.links
