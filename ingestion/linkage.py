@@ -201,8 +201,11 @@ def _component_keys(records: pd.DataFrame, det_labels: np.ndarray, involved: np.
         values = pd.DataFrame({"label": det_labels[member], "value": column[member].to_numpy()}).dropna()
         values["value"] = values["value"].astype(str)
         values = values[values["value"] != ""].drop_duplicates()
-        for label, found in values.groupby("label")["value"].agg(frozenset).items():
-            keys[int(label)][kind] = found
+        found: dict[int, set[str]] = {}
+        for label, value in zip(values["label"].tolist(), values["value"].tolist(), strict=True):
+            found.setdefault(label, set()).add(value)  # a loop: groupby(...).agg(frozenset) took a second
+        for label, held in found.items():
+            keys[label][kind] = frozenset(held)
     return keys
 
 
