@@ -1,3 +1,12 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key=['source_system', 'source_id'],
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+        post_hook=["delete from {{ this }} where is_removed", "{% if target.type == 'postgres' %}analyze {{ this }}{% endif %}"]
+    )
+}}
 {#-
     One row per source record to be linked into persons (ingestion/linkage.py reads this table).
 
@@ -5,6 +14,11 @@
     most recent non-null observation (recency: observed_at, then loaded_at, then source_row). Council person ids
     referenced only outside the events (contacts, DoLS, concerns, the Carers Hub's Council ID, linked person
     ids) become 'council' records without demographics, so every id a fact carries gets a person key.
+
+    Incremental (delete+insert on the record): a record is recomputed when the fingerprint of its observations
+    (how many, and the sum of their load times: observation_count, observations_loaded_seconds) differs from
+    the stored one (new rows, a corrected re-send, a new reference) or it is new. A stored record with no
+    observation left is written once more as a tombstone (is_removed) that the post-hook deletes.
 -#}
 {%- set accented = 'áàâäãåāăąçćčďéèêëēėęěğíìîïīįıłñńňóòôöõøōőœŕřśšşťúùûüūůűųýÿźżž' -%}
 {%- set plain = 'aaaaaaaaacccdeeeeeeeegiiiiiiilnnnooooooooorrssstuuuuuuuuyyzzz' -%}
@@ -252,6 +266,49 @@ observations as (
 
 ),
 
+fingerprints as (
+
+    select
+        source_system,
+        source_id,
+        count(*) as observation_count,
+        sum(cast(floor(
+            {{ dbt.datediff("cast('2000-01-01 00:00:00' as timestamp)", 'loaded_at', 'second') }}
+        ) as bigint)) as observations_loaded_seconds
+    from observations
+    group by source_system, source_id
+
+),
+
+{% if is_incremental() %}
+touched as (
+
+    select
+        fingerprints.source_system,
+        fingerprints.source_id
+    from fingerprints
+    left join {{ this }} as kept
+        on fingerprints.source_system = kept.source_system
+        and fingerprints.source_id = kept.source_id
+    where
+        kept.source_id is null
+        or kept.observation_count is distinct from fingerprints.observation_count
+        or kept.observations_loaded_seconds is distinct from fingerprints.observations_loaded_seconds
+
+),
+{% endif %}
+
+scoped_observations as (
+
+    select observations.* from observations
+    {%- if is_incremental() %}
+    inner join touched
+        on observations.source_system = touched.source_system
+        and observations.source_id = touched.source_id
+    {%- endif %}
+
+),
+
 -- each field's most recent non-null value: rank the observations per field, nulls last
 
 ranked as (
@@ -322,7 +379,7 @@ ranked as (
                 loaded_at desc nulls last,
                 source_row desc nulls last
         ) as sex_rank
-    from observations
+    from scoped_observations
 
 ),
 
@@ -378,21 +435,53 @@ standardised as (
 final as (
 
     select
-        source_system,
-        source_id,
-        council_person_id,
-        nhs_number,
-        first_name,
-        last_name,
-        birth_date,
-        postcode,
-        sex,
-        first_name_std,
-        last_name_std,
-        postcode_std,
-        postcode_district,
-        case when sex in ('Male', 'Female') then lower(substr(sex, 1, 1)) end as sex_std
+        standardised.source_system,
+        standardised.source_id,
+        standardised.council_person_id,
+        standardised.nhs_number,
+        standardised.first_name,
+        standardised.last_name,
+        standardised.birth_date,
+        standardised.postcode,
+        standardised.sex,
+        standardised.first_name_std,
+        standardised.last_name_std,
+        standardised.postcode_std,
+        standardised.postcode_district,
+        case when standardised.sex in ('Male', 'Female') then lower(substr(standardised.sex, 1, 1)) end as sex_std,
+        fingerprints.observation_count,
+        fingerprints.observations_loaded_seconds,
+        false as is_removed
     from standardised
+    inner join fingerprints
+        on standardised.source_system = fingerprints.source_system
+        and standardised.source_id = fingerprints.source_id
+    {%- if is_incremental() %}
+
+    union all
+
+    -- tombstones: stored records with no observation left (the post-hook deletes them)
+    select
+        kept.source_system,
+        kept.source_id,
+        {%- for column in ['council_person_id', 'nhs_number', 'first_name', 'last_name'] %}
+        cast(null as {{ dbt.type_string() }}) as {{ column }},
+        {%- endfor %}
+        cast(null as date) as birth_date,
+        {%- for column in ['postcode', 'sex', 'first_name_std', 'last_name_std', 'postcode_std',
+                           'postcode_district', 'sex_std'] %}
+        cast(null as {{ dbt.type_string() }}) as {{ column }},
+        {%- endfor %}
+        cast(null as bigint) as observation_count,
+        cast(null as bigint) as observations_loaded_seconds,
+        true as is_removed
+    from {{ this }} as kept
+    where not exists (
+        select 1 from fingerprints
+        where fingerprints.source_system = kept.source_system
+            and fingerprints.source_id = kept.source_id
+    )
+    {%- endif %}
 
 )
 
