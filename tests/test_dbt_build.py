@@ -434,3 +434,7 @@ def test_the_same_project_builds_on_postgres_with_the_same_marts(
     assert set(KEY_MARTS) <= set(on_postgres)
     differ = {m: (n, on_postgres.get(m)) for m, n in on_duckdb.items() if on_postgres.get(m) != n}
     assert differ == {}, "marts with other row counts on PostgreSQL (duckdb, postgres)"
+
+    # the nightly path on PostgreSQL: every incremental model's incremental SQL runs (nothing new: same marts)
+    nightly = build_warehouse(settings, target="postgres", target_dir=tmp_path / "target")
+    assert nightly.ok and _counts_postgres(postgres_database, "marts") == on_postgres
