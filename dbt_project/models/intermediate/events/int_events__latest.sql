@@ -37,29 +37,14 @@ person_keys as (
 ),
 
 {% if is_incremental() %}
-watermark as (
-
-    select max(loaded_at) as max_loaded_at from {{ this }}
-
-),
-
 touched as (
 
-    select new_rows.event_reference from {{ ref('stg_council__events') }} as new_rows
-    where new_rows.loaded_at > (select watermark.max_loaded_at from watermark)
+    {{ new_or_superseded_keys(ref('stg_council__events'), 'event_reference') }}
     union
     select deleted_events.event_reference from deleted_events
-    where deleted_events.loaded_at > (select watermark.max_loaded_at from watermark)
-    union
-    -- the kept version's delivery is no longer in force (superseded by a corrected re-send): recompute
-    select t.event_reference
-    from {{ this }} as t
-    where
-        t.delivery_id in (
-            select kept_versions.delivery_id from {{ this }} as kept_versions
-            except
-            select in_force.delivery_id from {{ ref('stg_council__events') }} as in_force
-        )
+    where deleted_events.loaded_at > (
+        select coalesce(max(kept.loaded_at), cast('1900-01-01' as timestamp)) from {{ this }} as kept
+    )
     union
     -- the linkage now gives the council person another person key
     select t.event_reference
