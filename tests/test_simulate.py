@@ -528,6 +528,11 @@ def test_row_and_field_faults_show_in_the_bytes(heavy: Path) -> None:
     }
     rows = [row for row in truth(heavy, "faults") if row["source_row"] and row["fault"] not in INHERENT_CODES
             and row["fault"] not in ("late_update", "deleted_event")]  # fmt: skip
+    # a table whose key column was dropped (missing_required_column, quarantined) has no key to check its rows by
+    keyless = {(row["delivery"], row["file_name"], row["entity"]) for row in truth(heavy, "faults")
+               if row["fault"] == "missing_required_column"
+               and row["column"] == ENTITY[row["feed"], row["entity"]].key}  # fmt: skip
+    rows = [row for row in rows if (row["delivery"], row["file_name"], row["entity"]) not in keyless]
     for row in rows:
         code = row["fault"]
         if per_code[code] >= 25:
@@ -613,7 +618,18 @@ def test_semantic_faults(heavy: Path) -> None:
     restated = [row for row in faults if row["fault"] == "restated_event"][:50]
     for row in restated:
         earlier = [path for path in (heavy / "council").glob("council_events_*.csv") if path.name < row["file_name"]]
-        assert any(row["record_key"] in path.read_text(encoding="utf-8", errors="replace") for path in earlier)
+        texts = [path.read_text(encoding="utf-8", errors="replace") for path in earlier]
+        key = row["record_key"]
+        if any(key in text for text in texts):
+            continue
+        # its earlier row had its key blanked (blank_key): the same person's event of the same type and start
+        text = delivered_path(heavy, row).read_text(encoding="utf-8", errors="replace")
+        line = next(line for line in text.splitlines() if key in line)
+        found = re.search(rf",(P\d+),.*,([^,]+),{key},(\d{{4}}-\d{{2}}-\d{{2}})", line)
+        assert found, line
+        person, kind, start = found.groups()
+        keyless = f"{kind},,{start}"
+        assert any(person in line and keyless in line for text in texts for line in text.splitlines()), row
     unknown = [row for row in faults if row["fault"] == "unknown_person"]
     assert {row["entity"] for row in unknown} == {"concerns", "carers"}
     for row in unknown[:40]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import random
+from datetime import date
 
 from . import calibration as cal
 from .council_extract import CouncilExtract
@@ -49,7 +50,7 @@ from .council_model import (
 )
 from .delivery import Deliverer, Row
 from .population import LOCALITIES
-from .rng import Spread, mix, unit
+from .rng import GOLDEN, SQRT2, SQRT3, Spread, mix, text_id, unit
 from .timefmt import local_timestamp
 from .truth import COUNCIL_ID
 from .world import Pool, World
@@ -69,23 +70,49 @@ class Council:
         self.recent_callers: list[list[int]] = [[] for _ in LOCALITIES]  # per locality, most recent last
         self._next_cid, self._next_event, self._next_contact = 10_001, 100_001, 1_000_001
         self._provider_ids = [f"1-{100_000_000 + mix(world.seed, 77, index) % 900_000_000}" for index in range(240)]
-        # new clients' primary support reasons (working age, older) and carers' direct payments: evenly spread
-        self._psr_draws = {working: Spread(unit(world.seed, 31, working)) for working in (True, False)}
+        # new clients' primary support reasons and carers' direct payments: evenly spread. The reasons are drawn
+        # from one sequence per age group (working age or older) and first request's path (straight to assessment
+        # or not), so that those the year's assessments count show the shares within a draw or two
+        self._psr_draws = {
+            (working, assessing): Spread(unit(world.seed, 31, working, assessing))
+            for working in (True, False)
+            for assessing in (True, False)
+        }
         self._carer_dp_draws = Spread(unit(world.seed, 32))
+        # the long-term clients seeded at the start of the warm-up: their (need, ages) mix, evenly spread
+        self._long_term_draws = Spread(unit(world.seed, 33), SQRT2)
+        # per-purpose evenly spread draws by need and age group (see ``_spread``)
+        self._spreads: dict[tuple[int, str, bool], Spread] = {}
+        self._seeded: list[Client] = []  # the seeded long-term clients, until the backlog is held (``_hold_backlog``)
+        self._held: list[list[Client]] = []  # the backlog's held cases: since 2021, later (``_hold_backlog``)
         self._repeat_window = [
             max(50, int(cal.REPEAT_WINDOW * world.scale * cal.CONTACT_LOCALITY.share(name))) for name in LOCALITIES
         ]
 
+    def _spread(self, purpose: int, step: float, client: Client, day: int) -> float:
+        """The next evenly spread draw for ``purpose`` among clients of the same need and age group (working age or
+        older on ``day``): the assessments a year counts by need and age are then those of the draws' shares within a
+        draw or two, where independent draws for the few working-age clients with a small need scatter by several
+        points. Purposes advanced together use different steps."""
+        key = (purpose, client.psr_group, self.pop.age(client.person, day) < 65)
+        spread = self._spreads.get(key)
+        if spread is None:
+            spread = self._spreads[key] = Spread(unit(self.world.seed, purpose, text_id(key[1]), key[2]), step)
+        return spread()
+
     # ---- people ---------------------------------------------------------------------------------------
 
-    def client_of(self, person: int, *, client_type: str = SERVICE_USER, psr_group: str | None = None) -> Client:
-        """The person's council record, created (with a new council id) the first time it is needed."""
+    def client_of(
+        self, person: int, *, client_type: str = SERVICE_USER, psr_group: str | None = None, assessing: bool = False
+    ) -> Client:
+        """The person's council record, created (with a new council id) the first time it is needed; ``assessing``:
+        their first request goes straight to assessment."""
         client = self.clients.get(person)
         if client is not None:
             return client
         rng, day = self.rng, self.world.today
         working_age = self.pop.age(person, day) < 65
-        group = psr_group or PSR_GIVEN_WORKING_AGE[working_age].at(self._psr_draws[working_age]())
+        group = psr_group or PSR_GIVEN_WORKING_AGE[working_age].at(self._psr_draws[working_age, assessing]())
         psr = cal.PSR_VALUES[group](rng) if client_type == SERVICE_USER else None
         seed = self.pop.noise[person]
         traits = tuple(
@@ -188,15 +215,97 @@ class Council:
         """Long-term clients already supported when the warm-up starts."""
         rng, pop = self.rng, self.pop
         for _ in range(round(cal.LONG_TERM_CLIENTS * self.world.scale)):
-            group, ages = cal.LONG_TERM_MIX(rng)
+            group, ages = cal.LONG_TERM_MIX.at(self._long_term_draws())
             bands = (
-                cal.OLDER_AGES if ages == "older" else cal.MENTAL_HEALTH_AGES if group == "mental" else cal.WORKING_AGES
+                cal.OLDER_AGES if ages == "older" else cal.WORKING_AGES if ages == "working" else cal.LONG_TERM_MH_AGES
             )
             locality = LOCALITIES.index(cal.CONTACT_LOCALITY(rng))
             person = pop.add(day, bands, female=0.58, locality=locality)
             client = self.client_of(person, psr_group=group)
             self._start_long_term(client, day - rng.randint(30, 2500))
             self._due_for_review(client, day + rng.randint(0, 365))
+            self._seeded.append(client)
+        self.world.at(self.world.start_day, self._hold_backlog)
+
+    def _hold_backlog(self) -> None:
+        """At the start of the reporting year, pick the backlog's cases left unreviewed through it, among the
+        long-term clients whose support lasts the year: exactly ``REVIEW_BACKLOG_HELD`` (scaled) of those supported
+        since 2020 or earlier and never reviewed (overdue since 2021 or earlier) and ``REVIEW_BACKLOG_HELD_RECENT``
+        of those whose review fell due in 2022 or early 2023 and is still pending (settled a month before the year
+        ends: ``_settle_backlog``). No review of a held case starts while it is held (``_review``); the rest of the
+        backlog is cleared by the year end (``_due_for_review``)."""
+        world = self.world
+        last_start = date(2020, 12, 31).toordinal()
+        seeded = {id(client) for client in self._seeded}
+
+        def holdable(client: Client) -> bool:
+            return (
+                client.lt is not None
+                and not client.death
+                and client.supported_until > world.end_day
+                and not any(event.kind == REVIEW for event in client.open)
+            )
+
+        since_2021 = [
+            client
+            for client in self._seeded
+            if holdable(client) and client.lt is not None and client.lt.start <= last_start and not client.reviewed
+        ]
+        recent = [
+            client
+            for client in self.clients.values()
+            if holdable(client)
+            and (client.reviewed or id(client) not in seeded)
+            and date(2022, 1, 1).toordinal() <= client.review_due < world.start_day < client.next_review
+        ]
+        for candidates, count in ((since_2021, cal.REVIEW_BACKLOG_HELD), (recent, cal.REVIEW_BACKLOG_HELD_RECENT)):
+            chosen = self.rng.sample(candidates, min(len(candidates), round(count * world.scale)))
+            for client in chosen:
+                client.held = True
+                client.next_review = world.end_day + 1  # no planned review before the year ends
+            self._held.append(chosen)
+        self._seeded = []
+        world.at(world.end_day - cal.REVIEW_SETTLE_DAYS, self._settle_backlog)
+
+    def _settle_backlog(self) -> None:
+        """A month before the year ends, settle how many of the later backlog's held cases stay overdue: the
+        published count (``REVIEW_OVERDUE``) less the cases held since 2021 and less the reviews the year itself
+        will leave overdue, projected from the reviews already planned (due by the year end and planned too late to
+        be completed by it, or dropped). Held cases beyond that are reviewed before the year ends; if the year's
+        own overdue reviews are fewer, more of the pending later backlog is held."""
+        world, rng = self.world, self.rng
+        end, today = world.end_day, world.today
+        projected = 0.0
+        for client in self.clients.values():
+            if client.lt is None or client.death or client.held or client.client_type != SERVICE_USER:
+                continue
+            if client.review_due > end or any(event.kind == REVIEW for event in client.open):
+                continue
+            # a review takes 0-14 days to complete; a planned review already past was dropped (support restarted)
+            planned = client.next_review
+            projected += 1.0 if planned < today else 1.0 - min(15, max(0, end - planned)) / 15
+        since_2021, recent = self._held
+        wanted = round(cal.REVIEW_OVERDUE * world.scale) - len(since_2021) - round(projected)
+        if wanted < len(recent):
+            last = max(today, end - cal.REVIEW_BACKLOG_LAST_DAYS)
+            for client in rng.sample(recent, len(recent) - max(0, wanted)):
+                client.held = False
+                self._schedule_review(client, rng.randint(today, last), client.review_due)
+        elif wanted > len(recent):
+            pending = [
+                client
+                for client in self.clients.values()
+                if client.lt is not None
+                and not client.death
+                and not client.held
+                and client.client_type == SERVICE_USER
+                and not any(event.kind == REVIEW for event in client.open)
+                and date(2022, 1, 1).toordinal() <= client.review_due < world.start_day
+                and client.next_review > today
+            ]
+            for client in rng.sample(pending, min(len(pending), wanted - len(recent))):
+                client.held = True
+                client.next_review = end + 1
 
     # ---- daily behaviour ------------------------------------------------------------------------------
 
@@ -279,7 +388,7 @@ class Council:
                 self.rng.random() < cal.REFERRAL_BECOMES_REQUEST
             ):
                 hospital = team == "Hospital Discharge Team" or self.rng.random() < cal.HOSPITAL_ROUTE_SHARE
-                self._request(self.client_of(person), day, hospital=hospital)
+                self._client_request(person, day, hospital=hospital)
         elif outcome == "Referred to occupational therapy":
             world.health.referral_from_council(person, day)
         elif outcome == "Safeguarding concern raised":
@@ -290,19 +399,34 @@ class Council:
     def referral_from_safeguarding(self, person: int) -> None:
         """Someone a safeguarding concern was about becomes known to the council."""
         if person not in self.clients and self.pop.alive(person, self.world.today):
-            self._request(self.client_of(person), self.world.today, hospital=False)
+            self._client_request(person, self.world.today, hospital=False)
+
+    def _client_request(self, person: int, day: int, *, hospital: bool) -> None:
+        """A request about someone who may be new to the council: its outcome is decided before their record is
+        made, so that a new client's primary support reason comes from the sequence of their path."""
+        known = self.clients.get(person)
+        outcome = self._request_outcome(hospital, known, day)
+        client = known or self.client_of(person, assessing=outcome == PROGRESS_ASSESSMENT)
+        self._request(client, day, hospital=hospital, outcome=outcome)
+
+    def _request_outcome(self, hospital: bool, known: Client | None, day: int) -> str:
+        """A request's outcome; a known client's repeat request's is drawn evenly spread by their need and age."""
+        if hospital and self.rng.random() < 0.6:
+            return PROGRESS_STMAX
+        if known is None:
+            return cal.REQUEST_OUTCOME(self.rng)
+        return cal.REQUEST_OUTCOME.at(self._spread(38, GOLDEN, known, day))
 
     def _locality_team(self, client: Client) -> str:
         return f"{LOCALITIES[self.pop.locality[client.person]]} Locality Team"
 
-    def _request(self, client: Client, day: int, *, hospital: bool) -> None:
+    def _request(self, client: Client, day: int, *, hospital: bool, outcome: str) -> None:
         rng, world = self.rng, self.world
         route = "Discharge from hospital" if hospital else cal.REQUEST_ROUTE(rng)
         team = "Hospital Discharge Team" if hospital else self._locality_team(client)
         request = self._event(client, REQUEST, day, team, Request_Route_of_Access=route)
         client.open.add(request)
         decided = day + (rng.randint(0, 2) if hospital else rng.randint(0, 5))
-        outcome = PROGRESS_STMAX if hospital and rng.random() < 0.6 else cal.REQUEST_OUTCOME(rng)
 
         def decide() -> None:
             if request.done:
@@ -313,8 +437,10 @@ class Council:
                 if hospital:
                     wait = rng.randint(*cal.HOSPITAL_ASSESSMENT_WAIT)
                 else:
-                    mean, shape = cal.ASSESSMENT_WAIT[LOCALITIES[self.pop.locality[client.person]]]
+                    locality = LOCALITIES[self.pop.locality[client.person]]
+                    mean, shape = cal.ASSESSMENT_WAIT[locality]
                     wait = round(rng.gammavariate(shape, mean / shape))
+                    wait = min(wait, cal.ASSESSMENT_WAIT_LONGEST.get(locality, wait))
                 world.at(max(world.today, day + wait), lambda: self._assessment(client, world.today, team))
             elif outcome == PROGRESS_STMAX:
                 world.at(world.today + rng.randint(0, 3), lambda: self._st_max(client, world.today))
@@ -332,7 +458,11 @@ class Council:
             kind = "Long term assessment" if rng.random() < 0.8 else "Short term assessment"
         mean = cal.ASSESSMENT_DAYS_MEAN.get(kind, 10.0)
         end = day + round(rng.gammavariate(2.0, mean / 2.0))
-        eligible = rng.random() < (0.75 if client.client_type == CARER else cal.ELIGIBLE_SHARE)
+        eligible = (
+            rng.random() < 0.75
+            if client.client_type == CARER
+            else self._spread(36, SQRT3, client, day) < cal.ELIGIBLE_SHARE
+        )
         assessment = self._event(client, ASSESSMENT, day, team, Assessment_Type=kind, Eligible_Needs_Identified=None)
         client.open.add(assessment)
 
@@ -378,7 +508,7 @@ class Council:
             Planned_Units_Per_Week=f"{rng.randint(5, 21)}.0",
         )
         client.st = service
-        outcome = cal.STMAX_OUTCOME(rng)
+        outcome = cal.STMAX_OUTCOME.at(self._spread(39, GOLDEN, client, day))
 
         def finish() -> None:
             if service.done:
@@ -442,10 +572,12 @@ class Council:
         other_years = cal.OTHER_END_YEARS * (
             cal.LIFELONG_FACTOR if lifelong else 1 if older else cal.WORKING_AGE_FACTOR
         )
-        # a back-dated (seeded) service has lasted until today: its remaining time runs from today (memoryless)
-        origin = max(start, world.today)
+        # a back-dated (seeded) service has lasted until today: its remaining time runs from today (memoryless); a
+        # held backlog case was chosen among those whose support outlasts the year, so a change of service keeps it
+        origin = max(start, world.today, world.end_day + 1 if client.held else 0)
         death = origin + round(rng.expovariate(-math.log1p(-mortality) / 365.25))
         other_end = origin + round(rng.expovariate(1 / (other_years * 365.25)))
+        client.supported_until = min(death, other_end)
         if death <= other_end:
             world.at(death, lambda: self.die(client, world.today))
         else:
@@ -467,11 +599,20 @@ class Council:
             planned = due + round(rng.expovariate(1 / cal.REVIEW_DELAY_WARM_UP))
             old = due < world.start_day - cal.REVIEW_BACKLOG_OLD_DAYS
             if planned > world.start_day:
+                # the backlog: mostly cleared in the year's first months, the rest by its end (the harder, older
+                # cases in its last weeks), except the cases held over (``_hold_backlog``)
+                year_end_push = world.end_day - cal.REVIEW_BACKLOG_LAST_DAYS
                 if rng.random() < (cal.REVIEW_BACKLOG_OLD_CLEARED if old else cal.REVIEW_BACKLOG_CLEARED):
                     planned = min(planned, world.start_day + rng.randint(0, cal.REVIEW_BACKLOG_DAYS))
                 elif old:
-                    planned = max(planned, world.start_day + 366)  # left overdue through the year
-        client.next_review = planned
+                    planned = year_end_push - rng.randint(0, 13)
+                else:
+                    planned = min(planned, year_end_push)
+        self._schedule_review(client, planned, due)
+
+    def _schedule_review(self, client: Client, planned: int, due: int) -> None:
+        world = self.world
+        client.next_review, client.review_due = planned, due
 
         def review() -> None:
             if client.next_review == planned and client.lt is not None and not client.death:
@@ -480,18 +621,19 @@ class Council:
         world.at(planned, review)
 
     def _review(self, client: Client, day: int, *, planned: bool) -> None:
-        if client.lt is None or client.death or any(event.kind == REVIEW for event in client.open):
+        if client.lt is None or client.death or client.held or any(event.kind == REVIEW for event in client.open):
             return
         rng, world = self.rng, self.world
         reason = "Planned review of long term support" if planned else "Unplanned review of long term support"
         review = self._event(client, REVIEW, day, self._locality_team(client), Review_Reason=reason)
         client.open.add(review)
+        draw = self._spread(35 if planned else 37, SQRT2, client, day)
         if not planned:
-            outcome = PROGRESS_ASSESSMENT if rng.random() < 0.8 else CONTINUATION
+            outcome = PROGRESS_ASSESSMENT if draw < 0.8 else CONTINUATION
         elif client.psr_group in cal.LIFELONG_NEEDS or self.pop.age(client.person, day) < 65:
-            outcome = cal.REVIEW_OUTCOME_STABLE(rng)
+            outcome = cal.REVIEW_OUTCOME_STABLE.at(draw)
         else:
-            outcome = cal.REVIEW_OUTCOME(rng)
+            outcome = cal.REVIEW_OUTCOME.at(draw)
 
         def finish() -> None:
             if review.done:
@@ -499,6 +641,7 @@ class Council:
             if planned:
                 review.detail[DETAIL_COLUMNS.index("Review_Outcomes_Achieved")] = cal.REVIEW_ACHIEVED(rng)
             self.close(review, world.today, outcome)
+            client.reviewed = True
             if outcome == PROGRESS_ASSESSMENT:
                 world.at(
                     world.today + rng.randint(0, 21),

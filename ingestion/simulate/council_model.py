@@ -172,7 +172,11 @@ class Client:
     open: set[Event] = field(default_factory=set)  # open requests, assessments and reviews
     pending: bool = False  # a request is waiting for its assessment
     next_review: int = 0  # day the next planned review will happen (0: none planned)
+    review_due: int = 0  # the day that review fell due
     death: int = 0
+    reviewed: bool = False  # a review of their long-term support has been completed
+    supported_until: int = 0  # the day their current long-term service is set to end (by death or otherwise)
+    held: bool = False  # one of the backlog's cases left unreviewed through the reporting year
 
 
 @dataclass(slots=True, eq=False)

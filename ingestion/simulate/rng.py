@@ -65,19 +65,28 @@ class Weighted(Generic[T]):
         return self.values[bisect(self._cum, u * self._total)]
 
 
+GOLDEN = 0.6180339887498949  # the golden ratio's fractional part: the most evenly spreading step
+SQRT2 = 0.41421356237309515  # sqrt(2) - 1
+SQRT3 = 0.7320508075688772  # sqrt(3) - 1
+
+
 class Spread:
-    """Uniform numbers in [0, 1) spread evenly (the golden-ratio sequence from a start): a share drawn with them is
-    met within a draw or two over any run of draws, where independent draws scatter by chance. For the shares of
-    small groups whose published figures a year at scale 1 must reproduce."""
+    """Uniform numbers in [0, 1) spread evenly (an irrational-step sequence from a start, the golden ratio's by
+    default): a share drawn with them is met within a draw or two over any run of draws, where independent draws
+    scatter by chance. For the shares of small groups whose published figures a year at scale 1 must reproduce.
 
-    __slots__ = ("_next",)
+    Spreads with the same step that are advanced together move in lockstep (their numbers keep a fixed offset), so
+    draws for different purposes that happen together use different steps (``SQRT2``, ``SQRT3``)."""
 
-    def __init__(self, start: float) -> None:
+    __slots__ = ("_next", "_step")
+
+    def __init__(self, start: float, step: float = GOLDEN) -> None:
         self._next = start
+        self._step = step
 
     def __call__(self) -> float:
         value = self._next
-        self._next = (value + 0.6180339887498949) % 1.0
+        self._next = (value + self._step) % 1.0
         return value
 
 
