@@ -4,14 +4,7 @@
         unique_key='person_key',
         incremental_strategy='delete+insert',
         on_schema_change='fail',
-        post_hook=["
-            delete from {{ this }} as stale
-            where not exists (
-                select 1 from {{ ref('int_events__latest') }} as current_events
-                where current_events.event_reference = stale.event_reference
-                    and current_events.person_key = stale.person_key
-            )
-        ", "{% if target.type == 'postgres' %}analyze {{ this }}{% endif %}"]
+        post_hook=["{{ delete_unmatched(ref('int_events__latest'), {'event_reference': 'event_reference', 'person_key': 'person_key'}) }}", "{% if target.type == 'postgres' %}analyze {{ this }}{% endif %}"]
     )
 }}
 {#-

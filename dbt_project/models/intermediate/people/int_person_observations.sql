@@ -4,15 +4,7 @@
         unique_key=['source_system', 'source_id'],
         incremental_strategy='delete+insert',
         on_schema_change='fail',
-        post_hook=["
-            delete from {{ this }} as stale
-            where not exists (
-                select 1 from {{ ref('int_person_keys') }} as current_keys
-                where current_keys.source_system = stale.source_system
-                    and current_keys.source_id = stale.source_id
-                    and current_keys.person_key = stale.person_key
-            )
-        ", "{% if target.type == 'postgres' %}analyze {{ this }}{% endif %}"]
+        post_hook=["{{ delete_unmatched(ref('int_person_keys'), {'source_system': 'source_system', 'source_id': 'source_id', 'person_key': 'person_key'}) }}", "{% if target.type == 'postgres' %}analyze {{ this }}{% endif %}"]
     )
 }}
 {#-

@@ -4,15 +4,7 @@
         unique_key='person_key',
         incremental_strategy='delete+insert',
         on_schema_change='fail',
-        post_hook=["
-            delete from {{ this }} as stale
-            where not exists (
-                select 1 from {{ ref('int_events__unique') }} as current_events
-                where current_events.event_reference = stale.assessment_id
-                    and current_events.person_key = stale.person_key
-                    and current_events.event_type = 'Assessment'
-            )
-        ", "{% if target.type == 'postgres' %}analyze {{ this }}{% endif %}"]
+        post_hook=["{{ delete_unmatched(ref('int_events__unique'), {'assessment_id': 'event_reference', 'person_key': 'person_key'}, {'event_type': 'Assessment'}) }}", "{% if target.type == 'postgres' %}analyze {{ this }}{% endif %}"]
     )
 }}
 {#-

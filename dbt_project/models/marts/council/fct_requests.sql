@@ -4,14 +4,7 @@
         unique_key='person_key',
         incremental_strategy='delete+insert',
         on_schema_change='fail',
-        post_hook=["
-            delete from {{ this }} as stale
-            where not exists (
-                select 1 from {{ ref('int_requests__clustered') }} as current_requests
-                where current_requests.request_id = stale.request_id
-                    and current_requests.person_key = stale.person_key
-            )
-        ", "{% if target.type == 'postgres' %}analyze {{ this }}{% endif %}"]
+        post_hook=["{{ delete_unmatched(ref('int_requests__clustered'), {'request_id': 'request_id', 'person_key': 'person_key'}) }}", "{% if target.type == 'postgres' %}analyze {{ this }}{% endif %}"]
     )
 }}
 {#-

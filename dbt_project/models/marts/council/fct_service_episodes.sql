@@ -4,15 +4,7 @@
         unique_key='person_key',
         incremental_strategy='delete+insert',
         on_schema_change='fail',
-        post_hook=["
-            delete from {{ this }} as stale
-            where not exists (
-                select 1 from {{ ref('int_events__unique') }} as current_events
-                where current_events.event_reference = stale.service_episode_key
-                    and current_events.person_key = stale.person_key
-                    and current_events.event_type = 'Service'
-            )
-        "]
+        post_hook=["{{ delete_unmatched(ref('int_events__unique'), {'service_episode_key': 'event_reference', 'person_key': 'person_key'}, {'event_type': 'Service'}) }}"]
     )
 }}
 {#-

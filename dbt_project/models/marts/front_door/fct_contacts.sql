@@ -5,7 +5,7 @@
         incremental_strategy='delete+insert',
         on_schema_change='fail',
         post_hook=[
-            "delete from {{ this }} as kept where not exists (select 1 from {{ ref('stg_council__contacts') }} as s where s.contact_id = kept.contact_id)"
+            "{{ delete_unmatched(ref('stg_council__contacts'), {'contact_id': 'contact_id'}) }}"
         ]
     )
 }}

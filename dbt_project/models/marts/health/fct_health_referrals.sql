@@ -5,7 +5,7 @@
         incremental_strategy='delete+insert',
         on_schema_change='fail',
         post_hook=[
-            "delete from {{ this }} as kept where not exists (select 1 from {{ ref('stg_health__referrals') }} as s where s.referral_id = kept.referral_id)"
+            "{{ delete_unmatched(ref('stg_health__referrals'), {'referral_id': 'referral_id'}) }}"
         ]
     )
 }}

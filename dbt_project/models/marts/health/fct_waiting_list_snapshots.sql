@@ -5,7 +5,7 @@
         incremental_strategy='delete+insert',
         on_schema_change='fail',
         post_hook=[
-            "delete from {{ this }} as kept where not exists (select 1 from {{ ref('stg_health__waiting_list_entries') }} as s where s.delivery_id = kept.delivery_id)"
+            "{{ delete_unmatched(ref('stg_health__waiting_list_entries'), {'delivery_id': 'delivery_id'}) }}"
         ]
     )
 }}
