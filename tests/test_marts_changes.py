@@ -41,20 +41,23 @@ class Night:
 
 
 def _marts(warehouse: Path) -> dict[str, pd.DataFrame]:
-    """Every mart table, rows sorted, so two builds can be compared."""
+    """Every mart table by name, rows sorted, so two builds can be compared."""
+    return {name.removeprefix("marts."): frame for name, frame in _tables(warehouse, ("marts",)).items()}
+
+
+def _tables(warehouse: Path, schemas: tuple[str, ...]) -> dict[str, pd.DataFrame]:
+    """Every base table of ``schemas`` (schema.table), rows sorted."""
     with duckdb.connect(str(warehouse), read_only=True) as conn:
-        tables = [
-            row[0]
-            for row in conn.execute(
-                "select table_name from information_schema.tables "
-                "where table_schema = 'marts' and table_type = 'BASE TABLE' order by 1"
-            ).fetchall()
-        ]
-        marts = {}
-        for table in tables:
-            frame = conn.execute(f"select * from marts.{table}").df()
-            marts[table] = frame.sort_values(list(frame.columns)).reset_index(drop=True)
-    return marts
+        names = conn.execute(
+            "select table_schema || '.' || table_name from information_schema.tables "
+            f"where table_schema in ({', '.join('?' * len(schemas))}) and table_type = 'BASE TABLE' order by 1",
+            list(schemas),
+        ).fetchall()
+        tables = {}
+        for (name,) in names:
+            frame = conn.execute(f"select * from {name}").df()
+            tables[name] = frame.sort_values(list(frame.columns)).reset_index(drop=True)
+    return tables
 
 
 def _delivered(settings: Settings, prefix: str) -> list[tuple[str, Path]]:
@@ -158,22 +161,7 @@ def test_the_incremental_build_equals_a_full_rebuild(night: Night) -> None:
         pd.testing.assert_frame_equal(night.after[table], night.rebuilt[table], check_dtype=False, obj=table)
 
 
-# ---- one more ordinary day ------------------------------------------------------------------------------------
-
-
-def _tables(warehouse: Path, schemas: tuple[str, ...]) -> dict[str, pd.DataFrame]:
-    """Every base table of ``schemas`` (schema.table), rows sorted."""
-    with duckdb.connect(str(warehouse), read_only=True) as conn:
-        names = conn.execute(
-            "select table_schema || '.' || table_name from information_schema.tables "
-            f"where table_schema in ({', '.join('?' * len(schemas))}) and table_type = 'BASE TABLE' order by 1",
-            list(schemas),
-        ).fetchall()
-        tables = {}
-        for (name,) in names:
-            frame = conn.execute(f"select * from {name}").df()
-            tables[name] = frame.sort_values(list(frame.columns)).reset_index(drop=True)
-    return tables
+# ---- two more weeks of ordinary deliveries -----------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
@@ -191,7 +179,7 @@ def next_days(
     for feed in FEEDS:
         ingest_feed(feed, settings)
     build_warehouse(settings, target_dir=home / "target")
-    people_before = _tables(settings.warehouse, ("marts",))["marts.dim_person"]
+    people_before = _marts(settings.warehouse)["dim_person"]
     first = last_extract(settings) + timedelta(days=1)
     assert land_days(settings, 0.02, 11, first, first + timedelta(days=13)) > 0
     for feed in FEEDS:
