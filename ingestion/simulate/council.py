@@ -79,6 +79,9 @@ class Council:
             for assessing in (True, False)
         }
         self._carer_dp_draws = Spread(unit(world.seed, 32))
+        # carers' support lengths, spread with the direct payment draws (a different step): which services of an
+        # earlier year still run into the reporting year then leaves the direct payment share as drawn
+        self._carer_length_draws = Spread(unit(world.seed, 42), SQRT2)
         # the long-term clients seeded at the start of the warm-up: their (need, ages) mix, evenly spread
         self._long_term_draws = Spread(unit(world.seed, 33), SQRT2)
         # per-purpose evenly spread draws by need and age group (see ``_spread``)
@@ -440,7 +443,7 @@ class Council:
                     locality = LOCALITIES[self.pop.locality[client.person]]
                     mean, shape = cal.ASSESSMENT_WAIT[locality]
                     wait = round(rng.gammavariate(shape, mean / shape))
-                    wait = min(wait, cal.ASSESSMENT_WAIT_LONGEST.get(locality, wait))
+                    wait = min(wait, cal.ASSESSMENT_WAIT_LONGEST[locality])
                 world.at(max(world.today, day + wait), lambda: self._assessment(client, world.today, team))
             elif outcome == PROGRESS_STMAX:
                 world.at(world.today + rng.randint(0, 3), lambda: self._st_max(client, world.today))
@@ -685,9 +688,8 @@ class Council:
             Cost_Frequency="One-off" if direct_payment else "Per session",
             Planned_Units_Per_Week=None if direct_payment else f"{rng.randint(1, 3)}.0",
         )
-        self.world.at(
-            start + rng.randint(30, 365), lambda: self.close(service, self.world.today, "NFA: Support ended as planned")
-        )
+        length = 30 + int(self._carer_length_draws() * 336)  # 30 to 365 days
+        self.world.at(start + length, lambda: self.close(service, self.world.today, "NFA: Support ended as planned"))
 
     # ---- files ----------------------------------------------------------------------------------------
 

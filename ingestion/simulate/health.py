@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from . import calibration as cal
 from .delivery import Deliverer, Row
 from .population import LOCALITIES, MH_LOCALITY, NoiseRates
-from .rng import Weighted, unit
+from .rng import Spread, Weighted, unit
 from .schema import HEALTH_REFERRALS, HEALTH_WAITING_LIST
 from .timefmt import iso, iso_timestamp
 from .truth import TRUST_ID
@@ -94,6 +94,7 @@ class Health:
     def __init__(self, world: World) -> None:
         self.world, self.pop = world, world.population
         self.rng = world.stream("health")
+        self._mh_long_draws = Spread(unit(world.seed, 53))  # West's longest waits (``cal.MH_WEST_LONG_WAIT``)
         self.changed: dict[int, dict[int, Referral]] = {}
         self.waiting: dict[int, Referral] = {}
         self.patients: Pool[int] = Pool()
@@ -238,9 +239,13 @@ class Health:
         triage_day = day + rng.randint(0, 5)
         if rng.random() < cal.MH_WAITING_SHARE:
             self._triage(referral, triage_day, "Added to waiting list")
-            low, high = cal.MH_WAIT[MH_LOCALITY[LOCALITIES[self.pop.locality[referral.person]]]]
-            if high - low < 100:
+            area = MH_LOCALITY[LOCALITIES[self.pop.locality[referral.person]]]
+            low, high = cal.MH_WAIT[area]
+            share, longest_low, longest_high = cal.MH_WEST_LONG_WAIT
+            if area == "East":
                 wait = rng.randint(low, high)
+            elif (long_wait := self._mh_long_draws()) < share:
+                wait = longest_low + round((longest_high - longest_low) * long_wait / share)
             else:
                 wait = min(high, low + round(rng.expovariate(1 / cal.MH_WEST_WAIT_MEAN_EXTRA)))
             self._wait_then_assess(referral, triage_day, wait, "Routine")

@@ -25,6 +25,7 @@ from pathlib import Path
 import xlsxwriter
 
 from ingestion.aliases import SHEET_ALIASES
+from ingestion.faults import FAULTS, Outcome
 
 from .delivery import Deliverer, Written
 from .injector import (
@@ -93,6 +94,8 @@ class Workbooks:
         resend = deliverer.redelivery(rng, CARERS, len(tables[0][1]))
         if resend == "corrected_resend":
             plan_omissions(rng, plans[0])
+        elif _unloadable(whole, plans):
+            resend = "corrected_resend"  # the return is the month's only delivery: the Hub is asked to send it again
         job = _Job(file_name, extract_day, title, plans, tables, rng.getrandbits(32), whole, resend,
                    deliverer.path("first", "carers_hub", file_name),
                    deliverer.path("redelivery", "carers_hub", file_name))  # fmt: skip
@@ -157,6 +160,17 @@ def _produce(job: _Job) -> _Produced:
         written = _write(job.resend_path, corrected, job.tables, job.title, created, job.salt, first=False)
         produced.resend = (*_digest(job.resend_path), written)
     return produced
+
+
+# a fault that quarantines a whole return until it is re-sent (a volume anomaly is released, not re-sent)
+UNLOADABLE = frozenset(
+    code for code, (level, outcome) in FAULTS.items() if outcome == Outcome.QUARANTINED and code != "volume_anomaly"
+)
+
+
+def _unloadable(whole: str | None, plans: Sequence[TablePlan]) -> bool:
+    """Whether ingestion must quarantine the return: the whole workbook, or a sheet, has such a fault."""
+    return whole is not None or any(UNLOADABLE.intersection(plan.codes) for plan in plans)
 
 
 def _sheet_codes(rng: random.Random, deliverer: Deliverer, entity: Entity, n: int) -> list[str]:
