@@ -136,8 +136,9 @@ ASSESSMENT_WAIT = {
 # Cheltenham's published longest wait is a maximum: no wait there runs longer than its 15.9 weeks (111 days). The
 # gamma's tail alone put the year's single longest wait anywhere from 15 to 19 weeks from run to run. The other
 # teams' longest waits (their median with Cheltenham's is the published 9.7 weeks) are the far tail of a gamma too:
-# a draw in some 20,000 runs to 12 weeks, and in one run three teams had one, moving the median to 11.9 weeks. No
-# wait there runs longer than 10 weeks (70 days)
+# about one wait in 20,000 reaches 12 weeks; in one run two teams had one, and with a third team's longest (a later
+# assessment the warehouse gave to an old request, its own request's row rejected at ingestion) the median moved to
+# 11.9 weeks. No wait there runs longer than 10 weeks (70 days)
 ASSESSMENT_WAIT_LONGEST = {
     locality: round(15.9 * 7) if locality == "Cheltenham" else 70 for locality in ASSESSMENT_WAIT
 }
