@@ -28,6 +28,9 @@ class Figure:
     # A count that grows with the simulation's scale (and, for Worcestershire's, with adult population).
     extensive: bool = False
     worcestershire: bool = False
+    # A rate over the county's real adult population (ref locality): the simulation's scale multiplies the people
+    # counted but not the population, so the rate grows with the scale alone.
+    per_real_population: bool = False
 
 
 DOMAINS = ("front_door", "council_assessments", "council_services", "health", "carers", "safeguarding")
@@ -69,6 +72,8 @@ def compare(warehouse: Path, scale: float = 1.0) -> list[Comparison]:
             expected = figure.published
             if figure.extensive:
                 expected *= scale * (adults / WORCESTERSHIRE_ADULTS if figure.worcestershire else 1)
+            elif figure.per_real_population:
+                expected *= scale
             try:
                 row = conn.execute(figure.sql).fetchone()
             except duckdb.Error as error:

@@ -1,7 +1,9 @@
 """Safeguarding and Deprivation of Liberty Safeguards (reference-figures.md, Worcestershire, context 004).
 
-Worcestershire's figures, so counts are compared after scaling by adult population (``worcestershire=True``); rates
-and shares are not scaled. Computed from the marts ``fct_safeguarding_concerns``, ``fct_safeguarding_enquiries``,
+Worcestershire's figures, so counts are compared after scaling by adult population (``worcestershire=True``); shares
+are not scaled, and rates per 100,000 adults grow with the simulation's scale only (``per_real_population``: the
+county's real adult population divides people a scale-10 county has ten times as many of).
+Computed from the marts ``fct_safeguarding_concerns``, ``fct_safeguarding_enquiries``,
 ``fct_dols_applications`` and ``fct_dols_waiting_snapshots``, for 2023-24.
 
 - Concerns: concerns received in the year (cases). Conversion rate: enquiries (Section 42 and other) started in
@@ -78,14 +80,14 @@ FIGURES: list[Figure] = [
         "Concerns per 100,000 adults (individuals)",
         803,
         f"select 100000.0 * count(distinct person_key) / max(county_adult_population) {CONCERNS}",
-        worcestershire=True,
+        per_real_population=True,
     ),
     Figure(
         SECTION,
         "Enquiries per 100,000 adults (concluded, as the source counts them)",
         269,
         f"select sum(100000.0 / county_adult_population) {CONCLUDED}",
-        worcestershire=True,
+        per_real_population=True,
     ),
     Figure(
         SECTION,
