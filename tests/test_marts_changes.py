@@ -35,6 +35,7 @@ class Night:
     after: dict[str, pd.DataFrame]
     rebuilt: dict[str, pd.DataFrame]
     duplicate: str
+    corrected_file: str
     corrected_contact: str
     new_channel: str
     deleted_event: str
@@ -71,11 +72,14 @@ def _delivered(settings: Settings, prefix: str) -> list[tuple[str, Path]]:
     return [(name, Path(path)) for name, path in rows]
 
 
-def _correct_a_contact(name: str, original: Path, landing: Path) -> tuple[str, str]:
-    """Re-send ``original`` as ``name`` with one contact's channel changed; return the contact and its new channel."""
+def _correct_a_contact(name: str, original: Path, landing: Path) -> tuple[str, str] | None:
+    """Re-send ``original`` as ``name`` with one contact's channel changed; return the contact and its new channel
+    (None, and nothing re-sent, when the file has no telephone or email contact)."""
     text = original.read_bytes().decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
-    row = next(r for r in rows if r["Contact_ID"] and r["Channel"] in ("Telephone", "Email"))
+    row = next((r for r in rows if r.get("Contact_ID") and r.get("Channel") in ("Telephone", "Email")), None)
+    if row is None:
+        return None
     row["Channel"] = "Email" if row["Channel"] == "Telephone" else "Telephone"
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
@@ -99,7 +103,11 @@ def night(tmp_path_factory: pytest.TempPathFactory) -> Night:
     contacts = _delivered(settings, "council_contacts_")
     duplicate, archived = contacts[-2]
     shutil.copy(archived, settings.landing / "council" / duplicate)
-    corrected_contact, new_channel = _correct_a_contact(*contacts[-1], settings.landing)
+    # the newest other contacts file with a telephone or email contact (a quiet Sunday's may have none)
+    corrections = (
+        (name, _correct_a_contact(name, path, settings.landing)) for name, path in [contacts[-1], *contacts[-3::-1]]
+    )
+    corrected_file, (corrected_contact, new_channel) = next((name, found) for name, found in corrections if found)
     with duckdb.connect(str(settings.warehouse), read_only=True) as conn:
         deleted_event, last = conn.execute(
             "select assessment_id, (select max(_extract_date) from raw.council__events) "
@@ -113,12 +121,15 @@ def night(tmp_path_factory: pytest.TempPathFactory) -> Night:
 
     build_warehouse(settings, full_refresh=True, target_dir=home / "target")
     rebuilt = _marts(settings.warehouse)
-    return Night(settings, before, after, rebuilt, duplicate, corrected_contact, new_channel, deleted_event)
+    return Night(
+        settings, before, after, rebuilt, duplicate, corrected_file, corrected_contact, new_channel, deleted_event
+    )
 
 
-def _changed(night: Night, table: str) -> pd.DataFrame:
-    """Rows of ``table`` that are new or different after the night (an outer merge on every column)."""
-    merged = night.before[table].merge(night.after[table], how="outer", indicator=True)
+def _changed(night: Night, table: str, ignore: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Rows of ``table`` that are new or different after the night (an outer merge on every column but ``ignore``)."""
+    before, after = (frame.drop(columns=list(ignore)) for frame in (night.before[table], night.after[table]))
+    merged = before.merge(after, how="outer", indicator=True)
     return merged[merged["_merge"] != "both"]
 
 
@@ -137,7 +148,10 @@ def test_a_redelivered_file_is_ignored_and_changes_nothing(night: Night) -> None
 
 
 def test_a_corrected_file_changes_only_its_corrected_record(night: Night) -> None:
-    changed = _changed(night, "fct_contacts")
+    # the re-send is a new delivery: each of its rows now comes from it (delivery_id, loaded_at), the rest is the same
+    reloaded = _changed(night, "fct_contacts")
+    assert set(reloaded["file_name"]) == {night.corrected_file}
+    changed = _changed(night, "fct_contacts", ignore=("delivery_id", "loaded_at"))
     assert set(changed["contact_id"]) == {night.corrected_contact}
     new = changed[changed["_merge"] == "right_only"]
     assert list(new["channel"]) == [night.new_channel]
