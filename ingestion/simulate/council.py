@@ -55,6 +55,11 @@ from .timefmt import local_timestamp
 from .truth import COUNCIL_ID
 from .world import Pool, World
 
+# the review backlog (``_hold_backlog``): overdue since 2021 or earlier (supported since 2020 or earlier, never
+# reviewed), and the later backlog, whose reviews fell due from 2022 until the reporting year
+BACKLOG_OLD_LAST_START = date(2020, 12, 31).toordinal()
+BACKLOG_LATER_FROM = date(2022, 1, 1).toordinal()
+
 
 class Council:
     """State and daily behaviour of the council system, and its nightly files."""
@@ -238,7 +243,6 @@ class Council:
         ends: ``_settle_backlog``). No review of a held case starts while it is held (``_review``); the rest of the
         backlog is cleared by the year end (``_due_for_review``)."""
         world = self.world
-        last_start = date(2020, 12, 31).toordinal()
         seeded = {id(client) for client in self._seeded}
 
         def holdable(client: Client) -> bool:
@@ -246,20 +250,23 @@ class Council:
                 client.lt is not None
                 and not client.death
                 and client.supported_until > world.end_day
-                and not any(event.kind == REVIEW for event in client.open)
+                and not client.in_review
             )
 
         since_2021 = [
             client
             for client in self._seeded
-            if holdable(client) and client.lt is not None and client.lt.start <= last_start and not client.reviewed
+            if holdable(client)
+            and client.lt is not None
+            and client.lt.start <= BACKLOG_OLD_LAST_START
+            and not client.reviewed
         ]
         recent = [
             client
             for client in self.clients.values()
             if holdable(client)
             and (client.reviewed or id(client) not in seeded)
-            and date(2022, 1, 1).toordinal() <= client.review_due < world.start_day < client.next_review
+            and BACKLOG_LATER_FROM <= client.review_due < world.start_day < client.next_review
         ]
         for candidates, count in ((since_2021, cal.REVIEW_BACKLOG_HELD), (recent, cal.REVIEW_BACKLOG_HELD_RECENT)):
             chosen = self.rng.sample(candidates, min(len(candidates), round(count * world.scale)))
@@ -282,7 +289,7 @@ class Council:
         for client in self.clients.values():
             if client.lt is None or client.death or client.held or client.client_type != SERVICE_USER:
                 continue
-            if client.review_due > end or any(event.kind == REVIEW for event in client.open):
+            if client.review_due > end or client.in_review:
                 continue
             # a review takes 0-14 days to complete; a planned review already past was dropped (support restarted)
             planned = client.next_review
@@ -302,8 +309,8 @@ class Council:
                 and not client.death
                 and not client.held
                 and client.client_type == SERVICE_USER
-                and not any(event.kind == REVIEW for event in client.open)
-                and date(2022, 1, 1).toordinal() <= client.review_due < world.start_day
+                and not client.in_review
+                and BACKLOG_LATER_FROM <= client.review_due < world.start_day
                 and client.next_review > today
             ]
             for client in rng.sample(pending, min(len(pending), wanted - len(recent))):
@@ -624,7 +631,7 @@ class Council:
         world.at(planned, review)
 
     def _review(self, client: Client, day: int, *, planned: bool) -> None:
-        if client.lt is None or client.death or client.held or any(event.kind == REVIEW for event in client.open):
+        if client.lt is None or client.death or client.held or client.in_review:
             return
         rng, world = self.rng, self.world
         reason = "Planned review of long term support" if planned else "Unplanned review of long term support"

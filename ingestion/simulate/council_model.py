@@ -178,6 +178,11 @@ class Client:
     supported_until: int = 0  # the day their current long-term service is set to end (by death or otherwise)
     held: bool = False  # one of the backlog's cases left unreviewed through the reporting year
 
+    @property
+    def in_review(self) -> bool:
+        """A review of their long-term support is open."""
+        return any(event.kind == REVIEW for event in self.open)
+
 
 @dataclass(slots=True, eq=False)
 class Event:
