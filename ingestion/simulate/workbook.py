@@ -164,12 +164,13 @@ def _produce(job: _Job) -> _Produced:
 
 # a fault that quarantines a whole return until it is re-sent (a volume anomaly is released, not re-sent)
 UNLOADABLE = frozenset(
-    code for code, (level, outcome) in FAULTS.items() if outcome == Outcome.QUARANTINED and code != "volume_anomaly"
+    code for code, (_, outcome) in FAULTS.items() if outcome == Outcome.QUARANTINED and code != "volume_anomaly"
 )
 
 
 def _unloadable(whole: str | None, plans: Sequence[TablePlan]) -> bool:
-    """Whether ingestion must quarantine the return: the whole workbook, or a sheet, has such a fault."""
+    """Whether ingestion may quarantine the return: the whole workbook, or a sheet, has such a fault (a sheet with
+    only its header is quarantined only where that sheet usually has rows; the re-send is harmless otherwise)."""
     return whole is not None or any(UNLOADABLE.intersection(plan.codes) for plan in plans)
 
 
