@@ -16,8 +16,8 @@
     statement. Consecutive periods with identical results are merged.
 
     Incremental (delete+insert on person_key): a person's versions are recomputed when the fingerprint of their
-    observations (how many, and the sum of their load times: observation_count, observations_loaded_seconds)
-    differs from the stored one, when they are new, or when they have lost every observation; the post-hook removes
+    observations (how many, the sum of their load times and of a hash of their keys: observation_count,
+    observations_loaded_seconds, observations_hash) differs from the stored one, when they are new, or when they have lost every observation; the post-hook removes
     the people the linkage no longer has (merged into another person).
 -#}
 {%- set attributes = person_attributes() %}
@@ -41,7 +41,8 @@ fingerprints as (
         count(*) as observation_count,
         sum(cast(floor(
             {{ dbt.datediff("cast('2000-01-01 00:00:00' as timestamp)", 'loaded_at', 'second') }}
-        ) as bigint)) as observations_loaded_seconds
+        ) as bigint)) as observations_loaded_seconds,
+        sum({{ key_hash(dbt.concat(['source_system', "'|'", 'source_id'])) }}) as observations_hash
     from all_observations
     group by person_key
 
@@ -53,7 +54,8 @@ stored as (
     select
         person_key,
         max(observation_count) as observation_count,
-        max(observations_loaded_seconds) as observations_loaded_seconds
+        max(observations_loaded_seconds) as observations_loaded_seconds,
+        max(observations_hash) as observations_hash
     from {{ this }}
     group by person_key
 
@@ -69,6 +71,7 @@ touched_people as (
         stored.person_key is null
         or stored.observation_count is distinct from fingerprints.observation_count
         or stored.observations_loaded_seconds is distinct from fingerprints.observations_loaded_seconds
+        or stored.observations_hash is distinct from fingerprints.observations_hash
     union
     -- people new to the linkage with no observations
     select all_person_keys.person_key
@@ -298,7 +301,8 @@ fingerprinted_people as (
     select
         unioned.*,
         fingerprints.observation_count,
-        fingerprints.observations_loaded_seconds
+        fingerprints.observations_loaded_seconds,
+        fingerprints.observations_hash
     from unioned
     left join fingerprints on unioned.person_key = fingerprints.person_key
 
@@ -335,7 +339,8 @@ final as (
         cast(null as {{ dbt.type_string() }}) as pregnancy_and_maternity,
         'missing' as pregnancy_and_maternity_status,
         observation_count,
-        observations_loaded_seconds
+        observations_loaded_seconds,
+        observations_hash
     from fingerprinted_people
 
 )

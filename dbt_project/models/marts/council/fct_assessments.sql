@@ -100,6 +100,7 @@ final as (
         requests.days_waited_for_assessment as days_waited,
         person_fingerprints.fingerprint_event_count as person_event_count,
         person_fingerprints.fingerprint_loaded_seconds as person_loaded_seconds,
+        person_fingerprints.fingerprint_events_hash as person_events_hash,
         assessments.loaded_at
     from assessments
     left join assessment_dimension

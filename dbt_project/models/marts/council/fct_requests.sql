@@ -181,7 +181,8 @@ joined as (
         first_assessments.assessment_type as first_assessment_type,
         person_deaths.person_death_date,
         person_fingerprints.fingerprint_event_count,
-        person_fingerprints.fingerprint_loaded_seconds
+        person_fingerprints.fingerprint_loaded_seconds,
+        person_fingerprints.fingerprint_events_hash
     from sequenced
     left join person_deaths on sequenced.person_key = person_deaths.person_key
     left join event_outcomes on sequenced.event_outcome = event_outcomes.event_outcome
@@ -275,6 +276,7 @@ final as (
         coalesce(awaited_assessment and waiting_ended_date is null, false) as is_still_awaiting_assessment,
         fingerprint_event_count as person_event_count,
         fingerprint_loaded_seconds as person_loaded_seconds,
+        fingerprint_events_hash as person_events_hash,
         loaded_at
     from waits
 

@@ -146,7 +146,8 @@ final as (
             else {{ dbt.datediff('shaped.review_due_date', 'shaped.review_start_date', 'day') }}
         end as days_overdue_at_start,
         person_fingerprints.fingerprint_event_count as person_event_count,
-        person_fingerprints.fingerprint_loaded_seconds as person_loaded_seconds
+        person_fingerprints.fingerprint_loaded_seconds as person_loaded_seconds,
+        person_fingerprints.fingerprint_events_hash as person_events_hash
     from shaped
     inner join person_fingerprints on shaped.person_key = person_fingerprints.person_key
 

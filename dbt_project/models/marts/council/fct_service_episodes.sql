@@ -236,7 +236,8 @@ final as (
             else 'Further support'
         end as ascof_2a_status,
         person_fingerprints.fingerprint_event_count as person_event_count,
-        person_fingerprints.fingerprint_loaded_seconds as person_loaded_seconds
+        person_fingerprints.fingerprint_loaded_seconds as person_loaded_seconds,
+        person_fingerprints.fingerprint_events_hash as person_events_hash
     from episodes
     inner join person_fingerprints on episodes.person_key = person_fingerprints.person_key
     left join admissions on episodes.service_episode_key = admissions.service_episode_key

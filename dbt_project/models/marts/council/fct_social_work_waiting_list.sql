@@ -81,7 +81,8 @@ stored_spans as (
         min(snapshot_date) as first_waiting_date,
         max(snapshot_date) as last_waiting_date,
         max(person_event_count) as person_event_count,
-        max(person_loaded_seconds) as person_loaded_seconds
+        max(person_loaded_seconds) as person_loaded_seconds,
+        max(person_events_hash) as person_events_hash
     from {{ this }}
     group by request_id
 
@@ -98,6 +99,7 @@ touched_requests as (
         or stored_spans.last_waiting_date != waiting_spans.last_waiting_date
         or stored_spans.person_event_count != waiting_spans.person_event_count
         or stored_spans.person_loaded_seconds != waiting_spans.person_loaded_seconds
+        or stored_spans.person_events_hash != waiting_spans.person_events_hash
 
 ),
 
@@ -147,7 +149,8 @@ final as (
         is_new_client,
         waiting_end_reason,
         person_event_count,
-        person_loaded_seconds
+        person_loaded_seconds,
+        person_events_hash
     from days
 
 )
