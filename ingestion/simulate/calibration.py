@@ -182,7 +182,7 @@ PSR_NEW_CLIENT: dict[str, tuple[float, float]] = {
     "unknown": (427, 0.245),  # see above
     "social": (141, 0.51),
     "mental": (80, 0.19),
-    "sensory": (72, 0.30),  # see above
+    "sensory": (72, 0.317),  # see above
 }
 PSR_VALUES: dict[str, Weighted[str]] = {
     "physical": Weighted(

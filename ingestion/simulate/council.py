@@ -70,6 +70,9 @@ class Council:
         self.clients: dict[int, Client] = {}
         self.known: Pool[int] = Pool()  # people with a council id, alive
         self.long_term: Pool[int] = Pool()  # people with an open long-term service
+        # the same people by need and age group (working age when the service started), for ``_unplanned_review``
+        self.long_term_groups: dict[tuple[str, bool], Pool[int]] = {}
+        self._long_term_group: dict[int, tuple[str, bool]] = {}
         self.care_homes: Pool[int] = Pool()  # long-term clients in residential or nursing care
         self.extract = CouncilExtract(self.pop, self.clients, world.start_day)
         self.recent_callers: list[list[int]] = [[] for _ in LOCALITIES]  # per locality, most recent last
@@ -89,6 +92,8 @@ class Council:
         self._carer_length_draws = Spread(unit(world.seed, 42), SQRT2)
         # the long-term clients seeded at the start of the warm-up: their (need, ages) mix, evenly spread
         self._long_term_draws = Spread(unit(world.seed, 33), SQRT2)
+        # which need and age group an unplanned review falls on, evenly spread by the groups' sizes
+        self._unplanned_draws = Spread(unit(world.seed, 54))
         # per-purpose evenly spread draws by need and age group (see ``_spread``)
         self._spreads: dict[tuple[int, str, bool], Spread] = {}
         self._seeded: list[Client] = []  # the seeded long-term clients, until the backlog is held (``_hold_backlog``)
@@ -202,6 +207,7 @@ class Council:
         if client.lt is event:
             client.lt = None
             self.long_term.discard(client.person)
+            self.long_term_groups[self._long_term_group.pop(client.person)].discard(client.person)
             self.care_homes.discard(client.person)
         if client.st is event:
             client.st = None
@@ -328,9 +334,24 @@ class Council:
             self._carer_assessment(day)
         clients = len(self.long_term) / world.scale
         for _ in range(world.count(rng, cal.UNPLANNED_REVIEWS_PER_CLIENT_YEAR * clients)):
-            person = self.long_term.sample(rng)
+            person = self._unplanned_review_client()
             if person is not None:
                 self._review(self.clients[person], day, planned=False)
+
+    def _unplanned_review_client(self) -> int | None:
+        """A long-term client for an unplanned review: the need and age group by an evenly spread draw weighted by
+        the groups' sizes, then a client of that group at random. Picking among all clients at random put from one
+        to nine of a year's unplanned reviews (and so reassessments) on the 30-40 working-age clients with sensory
+        needs, the scatter that moved their published share of assessments (31%) by more than its tolerance."""
+        groups = [(key, pool) for key, pool in sorted(self.long_term_groups.items()) if len(pool)]
+        if not groups:
+            return None
+        target = self._unplanned_draws() * sum(len(pool) for _, pool in groups)
+        for _, pool in groups:
+            if target < len(pool):
+                break
+            target -= len(pool)
+        return pool.sample(self.rng)
 
     def _contact(self, day: int) -> None:
         rng, pop = self.rng, self.pop
@@ -570,12 +591,15 @@ class Council:
             Planned_Units_Per_Week=f"{units}.0",
         )
         client.lt = service
+        # in the pools before a review can close the service (one due today runs at once)
+        self.long_term.add(client.person)
+        key = self._long_term_group[client.person] = (group, not older)
+        self.long_term_groups.setdefault(key, Pool()).add(client.person)
+        if setting != "community":
+            self.care_homes.add(client.person)
         if not client.next_review:
             self._due_for_review(client, start + 365)
         client.accommodation = SETTING_ACCOMMODATION.get(setting, client.accommodation)
-        self.long_term.add(client.person)
-        if setting != "community":
-            self.care_homes.add(client.person)
         lifelong = group in cal.LIFELONG_NEEDS
         kind = "working" if lifelong or not older else "community_older"
         mortality = cal.ANNUAL_MORTALITY[kind if setting == "community" else setting]
