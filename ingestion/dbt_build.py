@@ -2,12 +2,14 @@
 
 The dbt project (``dbt_project/``) is run with dbt's programmatic entry point (``dbtRunner``), on the target
 ``duckdb`` (the embedded warehouse ingestion writes, ``ASCWH_WAREHOUSE``) or ``postgres`` (the server option,
-``ASCWH_PG_*``). :func:`build_warehouse` runs three phases:
+``ASCWH_PG_*``). :func:`build_warehouse` parses the project once (``dbt parse``, which also writes the manifests
+Cosmos and MetricFlow read) and runs three phases on that manifest:
 
 1. ``dbt build --selector person_records``: the seeds and every model up to ``int_person_records``, with
    their tests (``dbt_project/selectors.yml``);
 2. the linkage step (``ingestion.linkage.run_linkage``): Splink reads ``int_person_records`` and writes
-   ``linkage.person_links`` and ``linkage.clerical_review``;
+   ``linkage.person_links`` and ``linkage.clerical_review``; a nightly build scores only the pairs of new and
+   changed records with the stored model;
 3. ``dbt build --selector warehouse``: everything else (person keys, dimensions, facts), with their tests.
 
 A nightly build (not a full refresh) compares the project with the manifest of this warehouse's last successful
@@ -53,7 +55,8 @@ TARGET_PATH_ENV = "DBT_TARGET_PATH"  # dbt's own: where it writes target/ (the p
 # the environment every dbt invocation gets: telemetry off, no colour codes in logs
 DBT_ENV: dict[str, str] = {"DBT_SEND_ANONYMOUS_USAGE_STATS": "False", "DBT_USE_COLORS": "False"}
 
-DETAIL_KEYS = ("records", "persons", "review_pairs")  # of the linkage summary, shown in the phase's line
+# of the linkage summary, shown in the phase's line
+DETAIL_KEYS = ("records", "rescored_records", "persons", "review_pairs")
 _QUOTED = re.compile(r"'(?:[^'\\]|\\.|'')*'|\"(?:[^\"\\]|\\.)*\"")
 _MESSAGE_LIMIT = 400
 
@@ -296,15 +299,18 @@ def invoke(
     settings: Settings | None = None,
     target: str = "duckdb",
     target_dir: Path | None = None,
+    manifest: Any = None,
 ) -> Any:
-    """Run one dbt command in-process on the project and ``target``; return dbt's ``dbtRunnerResult``."""
+    """Run one dbt command in-process on the project and ``target``; return dbt's ``dbtRunnerResult``.
+
+    Given ``manifest`` (the ``Manifest`` a ``parse`` returned), dbt runs on it without parsing the project again."""
     from dbt.cli.main import dbtRunner
 
     flags = ["--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR), "--target", target]
     flags += ["--target-path", str(target_path(target_dir))]
     with environment(dbt_env(settings, target)):
         try:
-            return dbtRunner().invoke([*args, *flags])
+            return dbtRunner(manifest=manifest).invoke([*args, *flags])
         finally:
             release_connections()
 
@@ -328,16 +334,22 @@ def release_connections() -> None:
         environment.close()
 
 
-def parse_project(settings: Settings | None = None, target: str = "duckdb", target_dir: Path | None = None) -> Path:
-    """``dbt parse``: write ``manifest.json`` and ``semantic_manifest.json`` (Cosmos and MetricFlow read them).
-
-    Needs no database. Returns the manifest's path; raises :class:`DbtBuildError` when the project does not parse.
-    """
+def parse(settings: Settings | None, target: str, target_dir: Path | None, summary: BuildSummary) -> Any:
+    """``dbt parse``: write ``manifest.json`` and ``semantic_manifest.json`` (Cosmos and MetricFlow read them) and
+    return dbt's ``Manifest``, adding a phase ``parse`` to ``summary``. Needs no database. Raises
+    :class:`DbtBuildError` when the project does not parse."""
     started = time.monotonic()
     result = invoke(["parse"], settings, target, target_dir)
+    phase = PhaseSummary("parse", time.monotonic() - started)
     if not result.success:
-        phase = PhaseSummary("parse", time.monotonic() - started, error=redact(str(result.exception)))
-        raise DbtBuildError(f"dbt parse failed: {phase.error}", BuildSummary(target, phases=[phase]))
+        phase.error = redact(str(result.exception))
+    _run_step(summary, phase)
+    return result.result
+
+
+def parse_project(settings: Settings | None = None, target: str = "duckdb", target_dir: Path | None = None) -> Path:
+    """``dbt parse`` (:func:`parse`); returns the written manifest's path."""
+    parse(settings, target, target_dir, BuildSummary(target))
     return target_path(target_dir) / "manifest.json"
 
 
@@ -431,17 +443,19 @@ def run_phase(
     full_refresh: bool = False,
     target_dir: Path | None = None,
     state: Path | None = None,
+    manifest: Any = None,
 ) -> PhaseSummary:
     """``dbt build --selector <selector>``; return what happened (the phase is named for the selector; no raise).
 
-    With ``state`` (a nightly build), the phase's nightly selector (:data:`NIGHTLY_SELECTORS`) compared with it."""
+    With ``state`` (a nightly build), the phase's nightly selector (:data:`NIGHTLY_SELECTORS`) compared with it.
+    With ``manifest`` (of :func:`parse`), the project is not parsed again."""
     started = time.monotonic()
     if state is not None and selector in NIGHTLY_SELECTORS:
         args = ["build", "--selector", NIGHTLY_SELECTORS[selector], "--state", str(state)]
     else:
         args = ["build", "--selector", selector]
     args += ["--full-refresh"] if full_refresh else []
-    result = invoke(args, settings, target, target_dir)
+    result = invoke(args, settings, target, target_dir, manifest)
     phase = PhaseSummary(selector)
     _tally(phase, result.result)
     if result.exception is not None:
@@ -493,6 +507,7 @@ def build_warehouse(
 ) -> BuildSummary:
     """Build the warehouse on ``target`` in three phases (dbt, linkage, dbt); return the summary.
 
+    The project is parsed once (phase ``parse``), and both dbt phases run on that manifest.
     On DuckDB the warehouse's writer lock is held throughout. Raises :class:`DbtBuildError` (with the
     summary) as soon as a phase fails: a later phase would build on a broken one. A nightly build (not
     ``full_refresh``) skips the seeds unchanged since this warehouse's last successful build
@@ -503,13 +518,13 @@ def build_warehouse(
     lock = warehouse_lock(settings.warehouse) if target == "duckdb" else nullcontext()
     with lock:
         state = None if full_refresh else comparison_state(settings, target)
-        _run_step(summary, run_phase(PERSON_RECORDS_SELECTOR, settings, target, full_refresh, target_dir, state))
-        manifest = target_path(target_dir) / "manifest.json"  # the project phase 1 built the seeds from
-        built = manifest.read_bytes() if manifest.exists() else None
+        manifest = parse(settings, target, target_dir, summary)  # once: both dbt phases run on it
+        built = (target_path(target_dir) / "manifest.json").read_bytes()  # the project the phases build
+        phase_one = run_phase(PERSON_RECORDS_SELECTOR, settings, target, full_refresh, target_dir, state, manifest)
+        _run_step(summary, phase_one)
         _run_step(summary, run_link_phase(settings, target, full_refresh))
-        _run_step(summary, run_phase(WAREHOUSE_SELECTOR, settings, target, full_refresh, target_dir))
-        if built is not None:
-            save_state(built, settings, target)
+        _run_step(summary, run_phase(WAREHOUSE_SELECTOR, settings, target, full_refresh, target_dir, None, manifest))
+        save_state(built, settings, target)
     return summary
 
 

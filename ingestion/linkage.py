@@ -34,7 +34,11 @@ RECORDS_TABLE = "intermediate.int_person_records"
 LINKS_TABLE = "linkage.person_links"
 REVIEW_TABLE = "linkage.clerical_review"
 MODEL_TABLE = "linkage.model"  # the trained Splink model (JSON), reused by nightly builds
-_MODEL_EXISTS = "select count(*) from information_schema.tables where table_schema = ? and table_name = ?"
+# what the last run scored (``Scored``), so that a nightly build scores only the pairs of new and changed records
+PAIRS_TABLE = "linkage.scored_pairs"
+SCORED_TABLE = "linkage.scored_records"
+FREQUENCIES_TABLE = "linkage.term_frequencies"
+_TABLE_EXISTS = "select count(*) from information_schema.tables where table_schema = ? and table_name = ?"
 
 # Anchor order: the smallest member of a cluster under this order names the person (council ids first: they are the
 # council's own stable person ids, so a person's key survives new contacts, referrals and concerns).
@@ -72,16 +76,35 @@ DECIMALS = 10
 MIN_RECORDS_FOR_SPLINK = 500
 
 LINK_COLUMNS = ["source_system", "source_id", "person_key", "match_probability", "link_method"]
-REVIEW_COLUMNS = [
-    "left_system",
-    "left_id",
-    "right_system",
-    "right_id",
-    "match_probability",
-    "match_weight",
-    "comparison_levels",
-    "review_reason",
+KEY_COLUMNS = ["source_system", "source_id"]
+# the fields a record is linked on: when none changed, nor its deterministic component, its pairs scored before stand
+LINKED_FIELDS = [
+    "council_person_id",
+    "nhs_number",
+    "birth_date",
+    "first_name_std",
+    "last_name_std",
+    "postcode_std",
+    "postcode_district",
+    "sex_std",
 ]
+SCORED_COLUMNS = ["source_system", "source_id", "fingerprint", "det_anchor"]
+# a scored pair by system and id: the stored pairs (with whether it is corroborated) and the review pairs (with why)
+SCORED_PAIR_COLUMNS = ["left_system", "left_id", "right_system", "right_id", "match_probability", "match_weight"]
+PAIR_STORE_COLUMNS = [*SCORED_PAIR_COLUMNS, "comparison_levels", "corroborated"]
+REVIEW_COLUMNS = [*SCORED_PAIR_COLUMNS, "comparison_levels", "review_reason"]
+
+
+@dataclass(frozen=True)
+class Scored:
+    """What a run scored, kept so that the next run scores only what changed (``link_records``' ``previous``):
+    ``pairs`` (PAIR_STORE_COLUMNS: the scored pairs at or above the review threshold, by system and id),
+    ``records`` (SCORED_COLUMNS: each record's fingerprint and deterministic anchor) and ``term_frequencies``
+    (those of the records the model was trained on, used until it is trained again)."""
+
+    pairs: pd.DataFrame
+    records: pd.DataFrame
+    term_frequencies: pd.DataFrame
 
 
 @dataclass(frozen=True)
@@ -93,6 +116,8 @@ class LinkageResult:
     edges: dict[str, int] = field(default_factory=dict)  # accepted edges by method
     model: dict | None = None  # the Splink model the pairs were scored with (None: deterministic links only)
     trained: bool = False  # the model was trained in this run (not an earlier run's, reused)
+    scored: Scored | None = None  # for the next run (None: deterministic links only)
+    rescored_records: int = 0  # records whose candidate pairs were scored in this run
 
 
 @dataclass(frozen=True)
@@ -107,6 +132,7 @@ class LinkageSummary:
     seconds: float
     edges: dict[str, int] = field(default_factory=dict)  # deterministic edges, probabilistic pairs by outcome
     model: str = "none"  # the Splink model: "trained" in this run, "reused" (stored), or "none" (too few records)
+    rescored_records: int = 0  # records whose candidate pairs were scored (the others' pairs were scored before)
 
     def rows(self) -> list[tuple[str, str]]:
         """(measure, value) rows, for a table."""
@@ -114,6 +140,7 @@ class LinkageSummary:
         out += [(f"records linked {method}", f"{count:,}") for method, count in sorted(self.links_by_method.items())]
         out += [(name.replace("_", " "), f"{count:,}") for name, count in self.edges.items()]
         out += [("pairs for clerical review", f"{self.review_pairs:,}"), ("Splink model", self.model)]
+        out += [("records scored", f"{self.rescored_records:,}")]
         out += [("seconds", f"{self.seconds:.1f}")]
         return out
 
@@ -310,6 +337,77 @@ def _review_pairs(records: pd.DataFrame, labels: np.ndarray, band: pd.DataFrame)
     ).reset_index(drop=True)
 
 
+def _fingerprints(records: pd.DataFrame) -> np.ndarray:
+    """A 64-bit hash of each ordered record's id and LINKED_FIELDS (dates as text, so either warehouse's types
+    give the same hash)."""
+    fields = records[KEY_COLUMNS + LINKED_FIELDS].astype(object)
+    fields["birth_date"] = pd.to_datetime(records["birth_date"]).dt.strftime("%Y-%m-%d")
+    text = fields.astype("string").fillna("\x00")
+    return pd.util.hash_pandas_object(text, index=False).to_numpy().view(np.int64)
+
+
+def _scored_records(records: pd.DataFrame, det_labels: np.ndarray) -> pd.DataFrame:
+    """SCORED_COLUMNS of the ordered records: the fingerprint, and the first record of its deterministic component."""
+    keys = (records["source_system"] + "|" + records["source_id"]).to_numpy()
+    return pd.DataFrame(
+        {
+            "source_system": records["source_system"],
+            "source_id": records["source_id"],
+            "fingerprint": _fingerprints(records),
+            "det_anchor": keys[det_labels],
+        }
+    )
+
+
+def _unchanged(scored: pd.DataFrame, previous: Scored) -> tuple[np.ndarray, pd.DataFrame]:
+    """Which records must be scored again (new, changed, or now in another deterministic component), and the pairs
+    scored before between two records that need not be, with today's positions as ``unique_id_l``/``_r``.
+
+    A pair of such records scores as it did (the same fields, model and term frequencies) and stays a candidate
+    (blocking reads only those fields; a merge or split of deterministic components changes a member's anchor)."""
+    merged = scored.merge(previous.records, on=KEY_COLUMNS, how="left", suffixes=("", "_before"), sort=False)
+    same = merged["fingerprint_before"] == merged["fingerprint"]
+    clean = same & (merged["det_anchor_before"] == merged["det_anchor"])
+    dirty = ~clean.to_numpy()
+    positions = scored[KEY_COLUMNS].assign(position=np.arange(len(scored)))[clean.to_numpy()]
+    pairs = previous.pairs
+    for side in ("left", "right"):
+        renamed = positions.rename(
+            columns={"source_system": f"{side}_system", "source_id": f"{side}_id", "position": f"_{side}"}
+        )
+        pairs = pairs.merge(renamed, on=[f"{side}_system", f"{side}_id"], how="inner")
+    left, right = pairs["_left"].to_numpy(), pairs["_right"].to_numpy()
+    kept = pd.DataFrame(
+        {
+            "unique_id_l": np.minimum(left, right),
+            "unique_id_r": np.maximum(left, right),
+            "match_probability": pairs["match_probability"].astype(float).to_numpy(),
+            "match_weight": pairs["match_weight"].astype(float).to_numpy(),
+            "comparison_levels": pairs["comparison_levels"].to_numpy(),
+            "corroborated": pairs["corroborated"].astype(bool).to_numpy(),
+        }
+    )
+    return dirty, kept
+
+
+def _pair_store(records: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
+    """The scored pairs by system and id (PAIR_STORE_COLUMNS), for the next run."""
+    systems, ids = records["source_system"].to_numpy(), records["source_id"].to_numpy()
+    left, right = pairs["unique_id_l"].to_numpy(), pairs["unique_id_r"].to_numpy()
+    return pd.DataFrame(
+        {
+            "left_system": systems[left],
+            "left_id": ids[left],
+            "right_system": systems[right],
+            "right_id": ids[right],
+            "match_probability": pairs["match_probability"].to_numpy(),
+            "match_weight": pairs["match_weight"].to_numpy(),
+            "comparison_levels": pairs["comparison_levels"].to_numpy(),
+            "corroborated": pairs["corroborated"].to_numpy(),
+        }
+    )
+
+
 def link_records(
     records: pd.DataFrame,
     *,
@@ -317,6 +415,7 @@ def link_records(
     review: float = REVIEW_THRESHOLD,
     probabilistic: bool = True,
     model: dict | None = None,
+    previous: Scored | None = None,
 ) -> LinkageResult:
     """Link source records into persons.
 
@@ -331,7 +430,11 @@ def link_records(
        per pair of persons.
 
     ``model``: a trained Splink model to score with instead of training one (``LinkageResult.model`` of an earlier
-    run): the nightly build reuses the model a full refresh trained.
+    run): the nightly build reuses the model a full refresh trained. With it, ``previous`` (``LinkageResult.scored``
+    of the last run with that model) makes the run incremental: only the candidate pairs of records that are new,
+    changed or moved to another deterministic component are scored, with the term frequencies the model was trained
+    with; the other pairs are those scored before. The result is the same as scoring every pair with that model and
+    those term frequencies.
 
     Person key: a hash of the cluster's anchor, its first record in (system, id) order with council records first,
     so the same input always gives the same keys and a person's key survives new records of other systems.
@@ -346,14 +449,31 @@ def link_records(
     joined = np.full(n, np.nan)
     labels = det_labels
     review_frame = pd.DataFrame({column: pd.Series(dtype=object) for column in REVIEW_COLUMNS})
-    predictions = None
+    predictions = scored = None
+    rescored = 0
     if probabilistic and n < MIN_RECORDS_FOR_SPLINK:
         log.warning("linkage: %d records are too few to train a Splink model; deterministic links only", n)
     elif probabilistic:
         from ingestion.linkage_model import train_and_predict
 
-        predictions = train_and_predict(records, det_labels, threshold=review, model=model)
-        pairs = predictions.pairs.round({"match_probability": DECIMALS, "match_weight": DECIMALS})
+        scored_records = _scored_records(records, det_labels)
+        dirty, kept, frequencies = None, None, None
+        if model is not None and previous is not None:
+            dirty, kept = _unchanged(scored_records, previous)
+            frequencies = previous.term_frequencies
+        rescored = n if dirty is None else int(dirty.sum())
+        if rescored or model is None:
+            predictions = train_and_predict(
+                records, det_labels, threshold=review, model=model, term_frequencies=frequencies, dirty=dirty
+            )
+            model, frequencies = predictions.model, predictions.term_frequencies
+            pairs = predictions.pairs.round({"match_probability": DECIMALS, "match_weight": DECIMALS})
+        else:  # nothing new or changed: no pair to score
+            pairs = kept.iloc[:0]
+        if kept is not None and len(kept):
+            pairs = pd.concat([kept, pairs] if len(pairs) else [kept], ignore_index=True)
+            pairs = pairs.sort_values(["unique_id_l", "unique_id_r"], kind="mergesort").reset_index(drop=True)
+        scored = Scored(_pair_store(records, pairs), scored_records, frequencies)
         labels, joined, held = constrained_clusters(records, det_labels, pairs, accept)
         above = pairs["match_probability"] >= accept
         edges["probabilistic_pairs_scored"] = len(pairs)  # candidate pairs at or above the review threshold
@@ -384,8 +504,8 @@ def link_records(
             "link_method": method,
         }
     )
-    trained = predictions is not None and model is None
-    return LinkageResult(links, review_frame, edges, predictions.model if predictions else None, trained)
+    trained = predictions is not None and predictions.trained
+    return LinkageResult(links, review_frame, edges, model if scored else None, trained, scored, rescored)
 
 
 # ---- warehouse I/O ---------------------------------------------------------------------------------------------
@@ -423,6 +543,34 @@ create table if not exists {MODEL_TABLE} (
     records bigint not null,
     model_json varchar not null
 )"""
+
+
+_SCORED_DDL = {
+    PAIRS_TABLE: f"""
+create table {PAIRS_TABLE} (
+    left_system varchar not null,
+    left_id varchar not null,
+    right_system varchar not null,
+    right_id varchar not null,
+    match_probability double precision not null,
+    match_weight double precision not null,
+    comparison_levels varchar not null,
+    corroborated boolean not null
+)""",
+    SCORED_TABLE: f"""
+create table {SCORED_TABLE} (
+    source_system varchar not null,
+    source_id varchar not null,
+    fingerprint bigint not null,
+    det_anchor varchar not null
+)""",
+    FREQUENCIES_TABLE: f"""
+create table {FREQUENCIES_TABLE} (
+    column_name varchar not null,
+    term varchar not null,
+    frequency double precision not null
+)""",
+}
 
 
 def _model_row(result: LinkageResult, records: int) -> tuple[str, datetime, int, str]:
@@ -508,23 +656,51 @@ class _PostgresWarehouse:
             yield
 
 
+def _exists(warehouse: _Warehouse, table: str) -> bool:
+    schema, name = table.split(".")
+    return bool(warehouse.rows(_TABLE_EXISTS, [schema, name])[0][0])
+
+
+def _previous(warehouse: _Warehouse) -> Scored | None:
+    """What the last run scored with the stored model (None when a table of it is missing)."""
+    if not all(_exists(warehouse, table) for table in _SCORED_DDL):
+        return None
+    return Scored(
+        warehouse.frame(f"select * from {PAIRS_TABLE}"),
+        warehouse.frame(f"select * from {SCORED_TABLE}"),
+        warehouse.frame(f"select * from {FREQUENCIES_TABLE}"),
+    )
+
+
+def _replace(warehouse: _Warehouse, table: str, ddl: str, frame: pd.DataFrame | None) -> None:
+    """Drop ``table`` and, given ``frame``, create it (``ddl``) with the frame's rows."""
+    warehouse.execute(f"drop table if exists {table}")
+    if frame is not None:
+        warehouse.execute(ddl)
+        warehouse.insert(table, frame)
+
+
 def _link_and_store(warehouse: _Warehouse, retrain: bool) -> tuple[LinkageResult, int]:
-    """Read the person records (and the stored model, unless ``retrain``), link them, and replace the links and the
-    review pairs (and the model, when one was trained) in one transaction."""
+    """Read the person records (and, unless ``retrain``, the stored model and what the last run scored with it),
+    link them, and replace the links, the review pairs and what was scored (and the model, when one was trained)
+    in one transaction."""
     records = warehouse.frame(f"select * from {RECORDS_TABLE}")
-    stored = None
-    if not retrain and warehouse.rows(_MODEL_EXISTS, ["linkage", "model"])[0][0]:
+    stored = previous = None
+    if not retrain and _exists(warehouse, MODEL_TABLE):
         found = warehouse.rows(f"select model_json from {MODEL_TABLE} where model_version = ?", [model_version()])
         stored = found[0] if found else None
-    result = link_records(records, model=json.loads(stored[0]) if stored else None)
+        previous = _previous(warehouse) if stored else None
+    result = link_records(records, model=json.loads(stored[0]) if stored else None, previous=previous)
+    scored = result.scored
     with warehouse.transaction():
         warehouse.execute("create schema if not exists linkage")
-        warehouse.execute(f"drop table if exists {LINKS_TABLE}")
-        warehouse.execute(f"drop table if exists {REVIEW_TABLE}")
-        warehouse.execute(_LINKS_DDL)
-        warehouse.execute(_REVIEW_DDL)
-        warehouse.insert(LINKS_TABLE, result.links[LINK_COLUMNS])
-        warehouse.insert(REVIEW_TABLE, _review_frame(result.review))
+        _replace(warehouse, LINKS_TABLE, _LINKS_DDL, result.links[LINK_COLUMNS])
+        _replace(warehouse, REVIEW_TABLE, _REVIEW_DDL, _review_frame(result.review))
+        _replace(warehouse, PAIRS_TABLE, _SCORED_DDL[PAIRS_TABLE], scored.pairs if scored else None)
+        _replace(warehouse, SCORED_TABLE, _SCORED_DDL[SCORED_TABLE], scored.records if scored else None)
+        if scored is None or previous is None:  # the term frequencies were computed in this run (or there are none)
+            frequencies = scored.term_frequencies if scored else None
+            _replace(warehouse, FREQUENCIES_TABLE, _SCORED_DDL[FREQUENCIES_TABLE], frequencies)
         if result.trained:
             warehouse.execute(_MODEL_DDL)
             warehouse.execute(f"delete from {MODEL_TABLE}")
@@ -570,6 +746,7 @@ def run_linkage(target: str = "duckdb", warehouse: Path | None = None, retrain: 
         seconds=time.monotonic() - started,
         edges=dict(result.edges),
         model="trained" if result.trained else ("reused" if result.model else "none"),
+        rescored_records=result.rescored_records,
     )
     log.info(
         "linkage: %d records, %d persons, %s, %d review pairs, %.1fs",

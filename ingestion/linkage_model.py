@@ -57,6 +57,7 @@ EM_MAX_PAIRS = 2e6
 MEMORY_LIMIT = os.environ.get("ASCWH_LINKAGE_MEMORY_LIMIT", "4GB")
 PRIOR_RECALL = 0.6  # share of true matching pairs that the deterministic rules find (measured ~0.44-0.6)
 
+TF_COLUMNS = ("full_name", "last_name")  # the columns whose exact agreement is weighted by term frequency
 PAIR_COLUMNS = ["unique_id_l", "unique_id_r", "match_probability", "match_weight", "comparison_levels", "corroborated"]
 # A pair is linked automatically only when the names agree (exactly, swapped, as interchangeable first names, with one
 # edit in the surname, or both similar) and something besides the name agrees too: the date of birth (exactly, with
@@ -86,6 +87,8 @@ class Predictions:
     pairs: pd.DataFrame
     prior: float
     model: dict  # the trained Splink model (settings with m and u), for inspection and for the docs
+    term_frequencies: pd.DataFrame  # column_name, term, frequency: those the pairs were scored with
+    trained: bool  # the model was trained on these records (not given)
 
 
 _INPUT_SQL = """
@@ -105,7 +108,8 @@ with base as (
         postcode_district,
         sex_std as sex,
         nhs_number,
-        case when source_system = 'council' then source_id else council_person_id end as council_id
+        case when source_system = 'council' then source_id else council_person_id end as council_id,
+        dirty
     from records
 )
 select
@@ -121,15 +125,24 @@ order by unique_id
 """
 
 
-def create_input(connection: duckdb.DuckDBPyConnection, records: pd.DataFrame, det_labels: np.ndarray) -> str:
+def create_input(
+    connection: duckdb.DuckDBPyConnection,
+    records: pd.DataFrame,
+    det_labels: np.ndarray,
+    dirty: np.ndarray | None = None,
+) -> str:
     """Create the table Splink reads, ``person_records``, in ``connection``: one row per ordered record
     (``unique_id`` = its position), standardised fields only: names, full name (for term frequencies), first-name
     groups (nicknames), date of birth as text and with day and month swapped, postcode with its sector and district,
-    sex, NHS number, council id, the deterministic component. Returns the table name."""
+    sex, NHS number, council id, the deterministic component, and ``dirty`` (default every record): a pair is scored
+    only if one of its records is. Returns the table name."""
     columns = ["source_system", "source_id", "council_person_id", "nhs_number", "first_name_std", "last_name_std"]
     columns += ["postcode_std", "postcode_district", "sex_std"]
     frame = records[columns].assign(
-        position=np.arange(len(records)), det_cluster=det_labels, birth_date=pd.to_datetime(records["birth_date"])
+        position=np.arange(len(records)),
+        det_cluster=det_labels,
+        birth_date=pd.to_datetime(records["birth_date"]),
+        dirty=np.ones(len(records), dtype=bool) if dirty is None else dirty,
     )
     groups = pd.DataFrame({"name": list(name_groups()), "ids": [list(ids) for ids in name_groups().values()]})
     connection.register("records", frame)
@@ -230,7 +243,7 @@ def _settings() -> SettingsCreator:
             agree_disagree("council_id"),
         ],
         blocking_rules_to_generate_predictions=[
-            f"{rule} and l.det_cluster <> r.det_cluster" for rule in PREDICTION_BLOCKING_RULES
+            f"{rule} and l.det_cluster <> r.det_cluster and (l.dirty or r.dirty)" for rule in PREDICTION_BLOCKING_RULES
         ],
         additional_columns_to_retain=["det_cluster"],
         retain_matching_columns=True,  # keeps the gamma (level) columns; the values are dropped after
@@ -317,14 +330,22 @@ def _train(table: object, n: int) -> Linker:
 
 
 def train_and_predict(
-    records: pd.DataFrame, det_labels: np.ndarray, threshold: float, model: dict | None = None
+    records: pd.DataFrame,
+    det_labels: np.ndarray,
+    threshold: float,
+    model: dict | None = None,
+    term_frequencies: pd.DataFrame | None = None,
+    dirty: np.ndarray | None = None,
 ) -> Predictions:
     """Train the model on the ordered ``records`` (``create_input``) and score the candidate pairs with match
     probability >= ``threshold`` (the bottom of the clerical-review band).
 
     Given ``model`` (``Predictions.model`` of an earlier run), training is skipped and the pairs are scored with
     that model's prior, m and u: the nightly path (training is most of the work), while a full refresh retrains on
-    every record. Term frequencies are always those of ``records``.
+    every record. Given ``term_frequencies`` (``Predictions.term_frequencies`` of the run that trained the model),
+    those are used rather than the frequencies of ``records``, so that a pair scores the same every night and a
+    pair scored before need not be scored again. Given ``dirty`` (a flag per record), only the candidate pairs
+    with a dirty record are scored.
 
     Splink works in an in-memory DuckDB that may spill to a temporary folder beyond ``MEMORY_LIMIT``."""
     from splink import DuckDBAPI, Linker
@@ -334,12 +355,19 @@ def train_and_predict(
         connection.execute(f"set temp_directory = '{spill}'")
         connection.execute("set preserve_insertion_order = false")
         db_api = DuckDBAPI(connection=connection)
-        table = db_api.register(create_input(connection, records, det_labels))
+        table = db_api.register(create_input(connection, records, det_labels, dirty))
         linker = _train(table, len(records)) if model is None else Linker(table, model, log_level=logging.WARNING)
+        if term_frequencies is not None:
+            for column in TF_COLUMNS:
+                terms = term_frequencies[term_frequencies["column_name"] == column]
+                frame = pd.DataFrame({column: terms["term"].to_numpy(), f"tf_{column}": terms["frequency"].to_numpy()})
+                linker.table_management.register_term_frequency_lookup(db_api.register(frame), column)
+        frequencies = term_frequencies if term_frequencies is not None else _term_frequencies(linker, connection)
         prior = float(linker._settings_obj._probability_two_random_records_match)
-        predicted = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
         labels = level_labels(linker)
         gamma_columns = list(labels)  # one gamma (level) column per comparison
+        saved = linker.misc.save_model_to_json()
+        predicted = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
         kept = ["unique_id_l", "unique_id_r", "match_probability", "match_weight", *gamma_columns]
         pairs = connection.execute(f"select {', '.join(kept)} from {predicted.physical_name}").df()  # no names
         predicted.drop_table_from_database_and_remove_from_cache()
@@ -352,6 +380,16 @@ def train_and_predict(
             levels["gamma_birth_date"].isin(CORROBORATING["birth_date"])
             | levels["gamma_postcode"].isin(CORROBORATING["postcode"])
         )
-        pairs = pairs[PAIR_COLUMNS]
-        model = linker.misc.save_model_to_json()
-        return Predictions(pairs.sort_values(["unique_id_l", "unique_id_r"], kind="mergesort"), prior, model)
+        pairs = pairs[PAIR_COLUMNS].sort_values(["unique_id_l", "unique_id_r"], kind="mergesort")
+        return Predictions(pairs, prior, saved, frequencies, model is None)
+
+
+def _term_frequencies(linker: Linker, connection: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The term frequencies of the records the linker reads (``TF_COLUMNS``), one row per column and term."""
+    frames = []
+    for column in TF_COLUMNS:
+        table = linker.table_management.compute_tf_table(column)
+        frame = connection.execute(f"select {column} as term, tf_{column} as frequency from {table.physical_name}").df()
+        frames.append(frame.assign(column_name=column))
+    out = pd.concat(frames, ignore_index=True)[["column_name", "term", "frequency"]]
+    return out.sort_values(["column_name", "term"], kind="mergesort").reset_index(drop=True)

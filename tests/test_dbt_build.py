@@ -100,10 +100,13 @@ def test_a_nightly_build_compares_with_the_last_successful_build(
 ) -> None:
     states: list[Path | None] = []
 
-    def phase(selector: str, *args: Any) -> PhaseSummary:
-        states.extend(args[-1:] if selector == "person_records" else [])
+    def phase(selector: str, settings_: Settings, target: str, *args: Any) -> PhaseSummary:
+        *_, state, manifest = args  # full_refresh, target_dir, state, manifest
+        assert manifest == "parsed"  # the phases run on the manifest the build parsed
+        states.extend([state] if selector == "person_records" else [])
         return PhaseSummary(selector)
 
+    monkeypatch.setattr(dbt_build, "parse", lambda *a: "parsed")
     monkeypatch.setattr(dbt_build, "run_phase", phase)
     monkeypatch.setattr(dbt_build, "run_link_phase", lambda *a: PhaseSummary("linkage"))
     target = tmp_path / "target"
@@ -248,6 +251,7 @@ def test_a_failing_phase_stops_the_build_and_raises(settings: Settings, monkeypa
             summary.failures.append(dbt_build.NodeFailure("model.ascwh.stg_x", "model", "error", "boom"))
         return summary
 
+    monkeypatch.setattr(dbt_build, "parse", lambda *a: None)
     monkeypatch.setattr(dbt_build, "run_phase", phase)
     monkeypatch.setattr(dbt_build, "run_link_phase", lambda *a: ran.append("linkage") or PhaseSummary("linkage"))
 
@@ -287,6 +291,7 @@ def test_the_build_holds_the_writer_lock_on_duckdb(settings: Settings, monkeypat
                 pass
         return PhaseSummary("linkage")
 
+    monkeypatch.setattr(dbt_build, "parse", lambda *a: None)
     monkeypatch.setattr(dbt_build, "run_phase", phase)
     monkeypatch.setattr(dbt_build, "run_link_phase", link)
     build_warehouse(settings)
@@ -356,8 +361,8 @@ def test_the_build_passes_on_duckdb(duckdb_build: tuple[Settings, BuildSummary])
     settings, summary = duckdb_build
 
     assert summary.ok
-    assert [phase.name for phase in summary.phases] == ["person_records", "linkage", "warehouse"]
-    first, linkage, rest = summary.phases
+    assert [phase.name for phase in summary.phases] == ["parse", "person_records", "linkage", "warehouse"]
+    _, first, linkage, rest = summary.phases
     assert first.seeds.passed > 30 and first.models.passed and first.tests.passed
     assert rest.models.passed > 20 and rest.tests.passed > 100
     assert linkage.detail["records"] > linkage.detail["persons"] > 0

@@ -20,8 +20,11 @@ import pytest
 
 from ingestion.linkage import (
     LINKS_TABLE,
+    PAIRS_TABLE,
     REVIEW_TABLE,
+    SCORED_TABLE,
     LinkageResult,
+    Scored,
     connected_components,
     link_records,
     run_linkage,
@@ -385,6 +388,65 @@ def test_same_input_same_keys(linked: LinkageResult, records: pd.DataFrame) -> N
     assert np.allclose(merged["match_probability_x"].fillna(-1), merged["match_probability_y"].fillna(-1))
 
 
+def _night(records: pd.DataFrame, linked: LinkageResult) -> pd.DataFrame:
+    """The records a night later: some gone, some with a changed surname, new ones (copies under new ids, some
+    with a typo in the first name), and one new contact that joins two persons' deterministic components (the
+    council id of one record of a scored pair, the NHS number of the other)."""
+    rng = np.random.default_rng(5)
+    night = records.drop(records.index[rng.choice(len(records), 20, replace=False)]).copy()
+    changed = night.index[rng.choice(len(night), 15, replace=False)]
+    night.loc[changed, "last_name_std"] = night.loc[changed, "last_name_std"].str[::-1]
+    new = records.sample(40, random_state=2).copy()
+    new["source_id"] = new["source_id"] + "N"
+    new.loc[new.index[:20], "first_name_std"] = new.loc[new.index[:20], "first_name_std"].str[:-1]
+    pairs = linked.scored.pairs
+    keyed = records.set_index(["source_system", "source_id"])
+    joinable = pairs[(pairs["left_system"] == "council") & (pairs["right_system"] != "council")]
+    joinable = joinable[
+        [
+            pd.notna(keyed.loc[(s, i), "nhs_number"])
+            for s, i in zip(joinable["right_system"], joinable["right_id"], strict=True)
+        ]
+    ]
+    left, right = joinable.iloc[0][["left_id"]].item(), tuple(joinable.iloc[0][["right_system", "right_id"]])
+    bridge = (
+        keyed.loc[[("council", left)]]
+        .reset_index()
+        .assign(
+            source_system="council_contact",
+            source_id="CTBRIDGE",
+            council_person_id=left,
+            nhs_number=keyed.loc[right, "nhs_number"],
+        )
+    )
+    return pd.concat([night, new, bridge], ignore_index=True)
+
+
+def test_a_nightly_run_scores_only_what_changed_and_equals_scoring_every_pair(
+    records: pd.DataFrame, linked: LinkageResult
+) -> None:
+    again = link_records(records, model=linked.model, previous=linked.scored)
+    assert again.rescored_records == 0 and not again.trained
+    pd.testing.assert_frame_equal(again.links, linked.links)
+    pd.testing.assert_frame_equal(again.review, linked.review)
+
+    night = _night(records, linked)
+    nightly = link_records(night, model=linked.model, previous=linked.scored)
+    assert 60 < nightly.rescored_records < len(night) / 5  # the new, the changed and the bridged components
+    nothing = Scored(linked.scored.pairs.iloc[:0], linked.scored.records.iloc[:0], linked.scored.term_frequencies)
+    everything = link_records(night, model=linked.model, previous=nothing)
+    assert everything.rescored_records == len(night)
+    key = ["left_system", "left_id", "right_system", "right_id"]
+    pd.testing.assert_frame_equal(
+        nightly.scored.pairs.sort_values(key).reset_index(drop=True),
+        everything.scored.pairs.sort_values(key).reset_index(drop=True),
+    )
+    pd.testing.assert_frame_equal(nightly.links, everything.links)
+    pd.testing.assert_frame_equal(nightly.review, everything.review)
+    bridged = nightly.links.set_index(["source_system", "source_id"])["link_method"]
+    assert bridged[("council_contact", "CTBRIDGE")] == "deterministic"
+
+
 def test_connected_components_label_by_smallest_member() -> None:
     labels = connected_components(7, np.array([5, 1, 3]), np.array([6, 3, 6]))
     assert labels.tolist() == [0, 1, 2, 1, 4, 1, 1]
@@ -468,6 +530,15 @@ def test_run_linkage_on_duckdb(tmp_path: Path, records: pd.DataFrame, linked: Li
     merged = links.merge(linked.links, on=["source_system", "source_id"])
     assert len(merged) == len(records) and (merged["person_key_x"] == merged["person_key_y"]).all()
 
+    again = run_linkage("duckdb", warehouse, retrain=False)  # the stored model, nothing new: nothing scored
+    assert (again.model, again.rescored_records, again.persons) == ("reused", 0, summary.persons)
+    with duckdb.connect(str(warehouse)) as conn:
+        _write_records(conn, _night(records, linked))
+        scored = conn.execute(f"select count(*) from {SCORED_TABLE}").fetchall()[0][0]
+        assert scored == len(records) and conn.execute(f"select count(*) from {PAIRS_TABLE}").fetchall()[0][0] > 0
+    nightly = run_linkage("duckdb", warehouse, retrain=False)
+    assert 0 < nightly.rescored_records < nightly.records / 5
+
 
 @pytest.fixture
 def postgres_database() -> Any:
@@ -528,6 +599,8 @@ def test_run_linkage_on_postgres(postgres_database: str, records: pd.DataFrame, 
     conn.close()
     merged = links.merge(linked.links, on=["source_system", "source_id"])
     assert len(merged) == len(records) and (merged["person_key_x"] == merged["person_key_y"]).all()
+    again = run_linkage("postgres", retrain=False)  # what was scored is read back: nothing to score again
+    assert (again.model, again.rescored_records, again.persons) == ("reused", 0, summary.persons)
 
 
 def test_too_few_records_link_deterministically_only() -> None:
