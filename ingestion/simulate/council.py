@@ -255,7 +255,7 @@ class Council:
             return (
                 client.lt is not None
                 and not client.death
-                and client.supported_until > world.end_day
+                and client.supported_until > world.year_end
                 and not client.in_review
             )
 
@@ -278,10 +278,10 @@ class Council:
             chosen = self.rng.sample(candidates, min(len(candidates), round(count * world.scale)))
             for client in chosen:
                 client.held = True
-                client.next_review = world.end_day + 1  # no planned review before the year ends
+                client.next_review = world.year_end + 1  # no planned review before the year ends
             self._held.append(chosen)
         self._seeded = []
-        world.at(world.end_day - cal.REVIEW_SETTLE_DAYS, self._settle_backlog)
+        world.at(world.year_end - cal.REVIEW_SETTLE_DAYS, self._settle_backlog)
 
     def _settle_backlog(self) -> None:
         """A month before the year ends, settle how many of the later backlog's held cases stay overdue: the
@@ -290,7 +290,7 @@ class Council:
         be completed by it, or dropped). Held cases beyond that are reviewed before the year ends; if the year's
         own overdue reviews are fewer, more of the pending later backlog is held."""
         world, rng = self.world, self.rng
-        end, today = world.end_day, world.today
+        end, today = world.year_end, world.today
         projected = 0.0
         for client in self.clients.values():
             if client.lt is None or client.death or client.held or client.client_type != SERVICE_USER:
@@ -608,7 +608,7 @@ class Council:
         )
         # a back-dated (seeded) service has lasted until today: its remaining time runs from today (memoryless); a
         # held backlog case was chosen among those whose support outlasts the year, so a change of service keeps it
-        origin = max(start, world.today, world.end_day + 1 if client.held else 0)
+        origin = max(start, world.today, world.year_end + 1 if client.held else 0)
         death = origin + round(rng.expovariate(-math.log1p(-mortality) / 365.25))
         other_end = origin + round(rng.expovariate(1 / (other_years * 365.25)))
         client.supported_until = min(death, other_end)
@@ -635,7 +635,7 @@ class Council:
             if planned > world.start_day:
                 # the backlog: mostly cleared in the year's first months, the rest by its end (the harder, older
                 # cases in its last weeks), except the cases held over (``_hold_backlog``)
-                year_end_push = world.end_day - cal.REVIEW_BACKLOG_LAST_DAYS
+                year_end_push = world.year_end - cal.REVIEW_BACKLOG_LAST_DAYS
                 if rng.random() < (cal.REVIEW_BACKLOG_OLD_CLEARED if old else cal.REVIEW_BACKLOG_CLEARED):
                     planned = min(planned, world.start_day + rng.randint(0, cal.REVIEW_BACKLOG_DAYS))
                 elif old:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from .population import Population
@@ -62,6 +63,15 @@ class World:
     def __init__(self, *, scale: float, seed: int, first_day: int, start_day: int, end_day: int, rates: Rates) -> None:
         self.scale, self.seed, self.rates = scale, seed, rates
         self.first_day, self.start_day, self.end_day = first_day, start_day, end_day
+        # the reporting year's last day (a year after the start), or the last day simulated if that comes first: what
+        # the council's year-end behaviour (its review backlog) works towards, so that simulating days beyond the
+        # year leaves the year's files as they were (``ascwh bench-build`` lands a day more of the same history)
+        start = date.fromordinal(start_day)
+        try:
+            year_later = start.replace(year=start.year + 1)
+        except ValueError:  # 29 February
+            year_later = start.replace(year=start.year + 1, day=28) + timedelta(days=1)
+        self.year_end = min(end_day, year_later.toordinal() - 1)
         self.population = Population(seed)
         self._agenda: dict[int, list[Callable[[], None]]] = {}
         self.today = first_day
