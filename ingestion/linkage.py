@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+import duckdb
 import numpy as np
 import pandas as pd
 
@@ -179,16 +180,31 @@ def person_key(source_system: str, source_id: str) -> str:
 
 
 def _ordered(records: pd.DataFrame) -> pd.DataFrame:
-    """Records in anchor order (system rank, then id), index 0..n-1: every later step is deterministic."""
-    rank = {system: position for position, system in enumerate(SYSTEM_ORDER)}
-    out = records.copy()
-    out["source_system"] = out["source_system"].astype(str)
-    out["source_id"] = out["source_id"].astype(str)
-    out["_rank"] = out["source_system"].map(rank).fillna(len(rank)).astype(int)
-    out = out.sort_values(["_rank", "source_system", "source_id"], kind="mergesort").drop_duplicates(
-        ["source_system", "source_id"]
-    )
-    return out.drop(columns="_rank").reset_index(drop=True)
+    """Records in anchor order (system rank, then id), one per (system, id) (its first row), index 0..n-1, with
+    a ``fingerprint`` (a hash of the id and LINKED_FIELDS, the date of birth as a date): every later step is
+    deterministic. In DuckDB, which sorts and hashes two million records in seconds where pandas took tens."""
+    rank = " ".join(f"when '{system}' then {position}" for position, system in enumerate(SYSTEM_ORDER))
+    fields = [f"cast({column} as varchar)" for column in KEY_COLUMNS + LINKED_FIELDS if column != "birth_date"]
+    fields.append("cast(cast(birth_date as date) as varchar)")
+    with duckdb.connect() as connection:
+        connection.register("records", records.assign(_row=np.arange(len(records))))
+        out = connection.execute(
+            f"""
+            select * exclude (_rank, _row), hash({", ".join(fields)}) as fingerprint
+            from (
+                select
+                    * replace (
+                        cast(source_system as varchar) as source_system, cast(source_id as varchar) as source_id
+                    ),
+                    coalesce(case source_system {rank} end, {len(SYSTEM_ORDER)}) as _rank
+                from records
+            )
+            qualify row_number() over (partition by source_system, source_id order by _row) = 1
+            order by _rank, source_system, source_id
+            """
+        ).df()
+    out["fingerprint"] = out["fingerprint"].to_numpy().astype(np.uint64).view(np.int64)  # stored as bigint
+    return out
 
 
 def _group_edges(keys: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -337,15 +353,6 @@ def _review_pairs(records: pd.DataFrame, labels: np.ndarray, band: pd.DataFrame)
     ).reset_index(drop=True)
 
 
-def _fingerprints(records: pd.DataFrame) -> np.ndarray:
-    """A 64-bit hash of each ordered record's id and LINKED_FIELDS (dates as text, so either warehouse's types
-    give the same hash)."""
-    fields = records[KEY_COLUMNS + LINKED_FIELDS].astype(object)
-    fields["birth_date"] = pd.to_datetime(records["birth_date"]).dt.strftime("%Y-%m-%d")
-    text = fields.astype("string").fillna("\x00")
-    return pd.util.hash_pandas_object(text, index=False).to_numpy().view(np.int64)
-
-
 def _scored_records(records: pd.DataFrame, det_labels: np.ndarray) -> pd.DataFrame:
     """SCORED_COLUMNS of the ordered records: the fingerprint, and the first record of its deterministic component."""
     keys = (records["source_system"] + "|" + records["source_id"]).to_numpy()
@@ -353,7 +360,7 @@ def _scored_records(records: pd.DataFrame, det_labels: np.ndarray) -> pd.DataFra
         {
             "source_system": records["source_system"],
             "source_id": records["source_id"],
-            "fingerprint": _fingerprints(records),
+            "fingerprint": records["fingerprint"],
             "det_anchor": keys[det_labels],
         }
     )
@@ -364,29 +371,39 @@ def _unchanged(scored: pd.DataFrame, previous: Scored) -> tuple[np.ndarray, pd.D
     scored before between two records that need not be, with today's positions as ``unique_id_l``/``_r``.
 
     A pair of such records scores as it did (the same fields, model and term frequencies) and stays a candidate
-    (blocking reads only those fields; a merge or split of deterministic components changes a member's anchor)."""
-    merged = scored.merge(previous.records, on=KEY_COLUMNS, how="left", suffixes=("", "_before"), sort=False)
-    same = merged["fingerprint_before"] == merged["fingerprint"]
-    clean = same & (merged["det_anchor_before"] == merged["det_anchor"])
-    dirty = ~clean.to_numpy()
-    positions = scored[KEY_COLUMNS].assign(position=np.arange(len(scored)))[clean.to_numpy()]
-    pairs = previous.pairs
-    for side in ("left", "right"):
-        renamed = positions.rename(
-            columns={"source_system": f"{side}_system", "source_id": f"{side}_id", "position": f"_{side}"}
+    (blocking reads only those fields; a merge or split of deterministic components changes a member's anchor).
+    Joined in DuckDB (millions of text keys at scale 10)."""
+    with duckdb.connect() as connection:
+        connection.register("scored", scored.assign(position=np.arange(len(scored))))
+        connection.register("before", previous.records)
+        connection.register("pairs", previous.pairs)
+        connection.execute(
+            """
+            create temporary table clean as
+            select scored.position, scored.source_system, scored.source_id
+            from scored
+            inner join before
+                on scored.source_system = before.source_system and scored.source_id = before.source_id
+            where scored.fingerprint = before.fingerprint and scored.det_anchor = before.det_anchor
+            """
         )
-        pairs = pairs.merge(renamed, on=[f"{side}_system", f"{side}_id"], how="inner")
-    left, right = pairs["_left"].to_numpy(), pairs["_right"].to_numpy()
-    kept = pd.DataFrame(
-        {
-            "unique_id_l": np.minimum(left, right),
-            "unique_id_r": np.maximum(left, right),
-            "match_probability": pairs["match_probability"].astype(float).to_numpy(),
-            "match_weight": pairs["match_weight"].astype(float).to_numpy(),
-            "comparison_levels": pairs["comparison_levels"].to_numpy(),
-            "corroborated": pairs["corroborated"].astype(bool).to_numpy(),
-        }
-    )
+        clean = connection.execute("select position from clean").fetchnumpy()["position"]
+        kept = connection.execute(
+            """
+            select
+                least(l.position, r.position) as unique_id_l,
+                greatest(l.position, r.position) as unique_id_r,
+                cast(pairs.match_probability as double) as match_probability,
+                cast(pairs.match_weight as double) as match_weight,
+                pairs.comparison_levels,
+                cast(pairs.corroborated as boolean) as corroborated
+            from pairs
+            inner join clean as l on pairs.left_system = l.source_system and pairs.left_id = l.source_id
+            inner join clean as r on pairs.right_system = r.source_system and pairs.right_id = r.source_id
+            """
+        ).df()
+    dirty = np.ones(len(scored), dtype=bool)
+    dirty[clean] = False
     return dirty, kept
 
 

@@ -242,8 +242,13 @@ def _settings() -> SettingsCreator:
             agree_disagree("nhs_number"),
             agree_disagree("council_id"),
         ],
+        # each rule twice, driven by the dirty records of one side and then of the other, so that DuckDB filters a
+        # side before the join (an "or" of both sides is applied after it): a nightly run's blocking then costs in
+        # proportion to its new and changed records (scale 10: 2.8 s for 7,000 of 2 million, 9.5 s with the "or")
         blocking_rules_to_generate_predictions=[
-            f"{rule} and l.det_cluster <> r.det_cluster and (l.dirty or r.dirty)" for rule in PREDICTION_BLOCKING_RULES
+            f"{rule} and l.det_cluster <> r.det_cluster and {side}"
+            for rule in PREDICTION_BLOCKING_RULES
+            for side in ("l.dirty", "r.dirty and not l.dirty")
         ],
         additional_columns_to_retain=["det_cluster"],
         retain_matching_columns=True,  # keeps the gamma (level) columns; the values are dropped after
