@@ -182,28 +182,34 @@ def person_key(source_system: str, source_id: str) -> str:
 def _ordered(records: pd.DataFrame) -> pd.DataFrame:
     """Records in anchor order (system rank, then id), one per (system, id) (its first row), index 0..n-1, with
     a ``fingerprint`` (a hash of the id and LINKED_FIELDS, the date of birth as a date): every later step is
-    deterministic. In DuckDB, which sorts and hashes two million records in seconds where pandas took tens."""
+    deterministic. Ordered and hashed in DuckDB, which does it for two million records in seconds where pandas
+    took tens; only those columns go to DuckDB (the others may hold values it cannot type, such as PostgreSQL's
+    numerics)."""
     rank = " ".join(f"when '{system}' then {position}" for position, system in enumerate(SYSTEM_ORDER))
     fields = [f"cast({column} as varchar)" for column in KEY_COLUMNS + LINKED_FIELDS if column != "birth_date"]
     fields.append("cast(cast(birth_date as date) as varchar)")
+    linked = records[KEY_COLUMNS + LINKED_FIELDS].assign(_row=np.arange(len(records)))
     with duckdb.connect() as connection:
-        connection.register("records", records.assign(_row=np.arange(len(records))))
-        out = connection.execute(
+        connection.register("records", linked)
+        order = connection.execute(
             f"""
-            select * exclude (_rank, _row), hash({", ".join(fields)}) as fingerprint
+            select _row, hash({", ".join(fields)}) as fingerprint
             from (
                 select
-                    * replace (
-                        cast(source_system as varchar) as source_system, cast(source_id as varchar) as source_id
-                    ),
-                    coalesce(case source_system {rank} end, {len(SYSTEM_ORDER)}) as _rank
+                    *,
+                    cast(source_system as varchar) as _system,
+                    cast(source_id as varchar) as _id,
+                    coalesce(case cast(source_system as varchar) {rank} end, {len(SYSTEM_ORDER)}) as _rank
                 from records
             )
-            qualify row_number() over (partition by source_system, source_id order by _row) = 1
-            order by _rank, source_system, source_id
+            qualify row_number() over (partition by _system, _id order by _row) = 1
+            order by _rank, _system, _id
             """
-        ).df()
-    out["fingerprint"] = out["fingerprint"].to_numpy().astype(np.uint64).view(np.int64)  # stored as bigint
+        ).fetchnumpy()
+    out = records.iloc[order["_row"]].reset_index(drop=True)
+    out["source_system"] = out["source_system"].astype(str)
+    out["source_id"] = out["source_id"].astype(str)
+    out["fingerprint"] = np.asarray(order["fingerprint"], dtype=np.uint64).view(np.int64)  # stored as bigint
     return out
 
 
