@@ -91,7 +91,8 @@ LINKED_FIELDS = [
 ]
 SCORED_COLUMNS = ["source_system", "source_id", "fingerprint", "det_anchor"]
 # a scored pair by system and id: the stored pairs (with whether it is corroborated) and the review pairs (with why)
-SCORED_PAIR_COLUMNS = ["left_system", "left_id", "right_system", "right_id", "match_probability", "match_weight"]
+SIDE_COLUMNS = ["left_system", "left_id", "right_system", "right_id"]
+SCORED_PAIR_COLUMNS = [*SIDE_COLUMNS, "match_probability", "match_weight"]
 PAIR_STORE_COLUMNS = [*SCORED_PAIR_COLUMNS, "comparison_levels", "corroborated"]
 REVIEW_COLUMNS = [*SCORED_PAIR_COLUMNS, "comparison_levels", "review_reason"]
 
@@ -338,20 +339,7 @@ def _review_pairs(records: pd.DataFrame, labels: np.ndarray, band: pd.DataFrame)
         ascending=[True, True, False, True, True],
         kind="mergesort",
     ).drop_duplicates(["_a", "_b"])
-    systems, ids = records["source_system"].to_numpy(), records["source_id"].to_numpy()
-    left, right = band["unique_id_l"].to_numpy(), band["unique_id_r"].to_numpy()
-    review = pd.DataFrame(
-        {
-            "left_system": systems[left],
-            "left_id": ids[left],
-            "right_system": systems[right],
-            "right_id": ids[right],
-            "match_probability": np.round(band["match_probability"].to_numpy(), DECIMALS),
-            "match_weight": np.round(band["match_weight"].to_numpy(), DECIMALS),
-            "comparison_levels": band["comparison_levels"].to_numpy(),
-            "review_reason": band["review_reason"].to_numpy(),
-        }
-    )
+    review = _by_id(records, band, REVIEW_COLUMNS).round({"match_probability": DECIMALS, "match_weight": DECIMALS})
     return review.sort_values(
         ["match_probability", "left_system", "left_id", "right_system", "right_id"],
         ascending=[False, True, True, True, True],
@@ -413,22 +401,13 @@ def _unchanged(scored: pd.DataFrame, previous: Scored) -> tuple[np.ndarray, pd.D
     return dirty, kept
 
 
-def _pair_store(records: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
-    """The scored pairs by system and id (PAIR_STORE_COLUMNS), for the next run."""
+def _by_id(records: pd.DataFrame, pairs: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """``columns`` of ``pairs`` (by position in the ordered ``records``): SIDE_COLUMNS, each side's system and id,
+    from the records; the others from the pairs."""
     systems, ids = records["source_system"].to_numpy(), records["source_id"].to_numpy()
     left, right = pairs["unique_id_l"].to_numpy(), pairs["unique_id_r"].to_numpy()
-    return pd.DataFrame(
-        {
-            "left_system": systems[left],
-            "left_id": ids[left],
-            "right_system": systems[right],
-            "right_id": ids[right],
-            "match_probability": pairs["match_probability"].to_numpy(),
-            "match_weight": pairs["match_weight"].to_numpy(),
-            "comparison_levels": pairs["comparison_levels"].to_numpy(),
-            "corroborated": pairs["corroborated"].to_numpy(),
-        }
-    )
+    sides = dict(zip(SIDE_COLUMNS, (systems[left], ids[left], systems[right], ids[right]), strict=True))
+    return pd.DataFrame({c: sides[c] if c in sides else pairs[c].to_numpy() for c in columns})
 
 
 def link_records(
@@ -485,18 +464,16 @@ def link_records(
             dirty, kept = _unchanged(scored_records, previous)
             frequencies = previous.term_frequencies
         rescored = n if dirty is None else int(dirty.sum())
-        if rescored or model is None:
+        parts = [] if kept is None else [kept]  # the pairs scored before, then those scored now
+        if rescored or model is None:  # else nothing is new or changed: no pair to score
             predictions = train_and_predict(
                 records, det_labels, threshold=review, model=model, term_frequencies=frequencies, dirty=dirty
             )
             model, frequencies = predictions.model, predictions.term_frequencies
-            pairs = predictions.pairs.round({"match_probability": DECIMALS, "match_weight": DECIMALS})
-        else:  # nothing new or changed: no pair to score
-            pairs = kept.iloc[:0]
-        if kept is not None and len(kept):
-            pairs = pd.concat([kept, pairs] if len(pairs) else [kept], ignore_index=True)
-            pairs = pairs.sort_values(["unique_id_l", "unique_id_r"], kind="mergesort").reset_index(drop=True)
-        scored = Scored(_pair_store(records, pairs), scored_records, frequencies)
+            parts.append(predictions.pairs.round({"match_probability": DECIMALS, "match_weight": DECIMALS}))
+        pairs = pd.concat([part for part in parts if len(part)] or parts, ignore_index=True)
+        pairs = pairs.sort_values(["unique_id_l", "unique_id_r"], kind="mergesort").reset_index(drop=True)
+        scored = Scored(_by_id(records, pairs, PAIR_STORE_COLUMNS), scored_records, frequencies)
         labels, joined, held = constrained_clusters(records, det_labels, pairs, accept)
         above = pairs["match_probability"] >= accept
         edges["probabilistic_pairs_scored"] = len(pairs)  # candidate pairs at or above the review threshold
