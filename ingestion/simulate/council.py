@@ -50,7 +50,7 @@ from .council_model import (
 )
 from .delivery import Deliverer, Row
 from .population import LOCALITIES
-from .rng import GOLDEN, SQRT2, SQRT3, Spread, mix, text_id, unit
+from .rng import GOLDEN, SQRT2, SQRT3, Spread, Weighted, mix, text_id, unit
 from .timefmt import local_timestamp
 from .truth import COUNCIL_ID
 from .world import Pool, World
@@ -70,7 +70,7 @@ class Council:
         self.clients: dict[int, Client] = {}
         self.known: Pool[int] = Pool()  # people with a council id, alive
         self.long_term: Pool[int] = Pool()  # people with an open long-term service
-        # the same people by need and age group (working age when the service started), for ``_unplanned_review``
+        # the same people by need and age group (working age when the service started), for ``_unplanned_review_client``
         self.long_term_groups: dict[tuple[str, bool], Pool[int]] = {}
         self._long_term_group: dict[int, tuple[str, bool]] = {}
         self.care_homes: Pool[int] = Pool()  # long-term clients in residential or nursing care
@@ -343,15 +343,10 @@ class Council:
         the groups' sizes, then a client of that group at random. Picking among all clients at random put from one
         to nine of a year's unplanned reviews (and so reassessments) on the 30-40 working-age clients with sensory
         needs, the scatter that moved their published share of assessments (31%) by more than its tolerance."""
-        groups = [(key, pool) for key, pool in sorted(self.long_term_groups.items()) if len(pool)]
+        groups = [(key, len(pool)) for key, pool in sorted(self.long_term_groups.items()) if len(pool)]
         if not groups:
             return None
-        target = self._unplanned_draws() * sum(len(pool) for _, pool in groups)
-        for _, pool in groups:
-            if target < len(pool):
-                break
-            target -= len(pool)
-        return pool.sample(self.rng)
+        return self.long_term_groups[Weighted(groups).at(self._unplanned_draws())].sample(self.rng)
 
     def _contact(self, day: int) -> None:
         rng, pop = self.rng, self.pop

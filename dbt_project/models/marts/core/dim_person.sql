@@ -17,8 +17,9 @@
 
     Incremental (delete+insert on person_key): a person's versions are recomputed when the fingerprint of their
     observations (how many, the sum of their load times and of a hash of their keys: observation_count,
-    observations_loaded_seconds, observations_hash) differs from the stored one, when they are new, or when they have lost every observation; the post-hook removes
-    the people the linkage no longer has (merged into another person).
+    observations_loaded_seconds, observations_hash) differs from the stored one, when they are new, or when they
+    have lost every observation; the post-hook removes the people the linkage no longer has (merged into another
+    person).
 -#}
 {%- set attributes = person_attributes() %}
 
