@@ -25,6 +25,7 @@
 {% macro store_test_results(results) %}
     {% if execute %}
     {%- set rows = [] -%}
+    {%- set tested_at = dbt.current_timestamp() -%}
     {%- for result in results if result.node.resource_type == 'test' -%}
         {%- set node = result.node -%}
         {%- set meta = node.config.meta or {} -%}
@@ -47,7 +48,7 @@
         {%- else -%}
             {%- set rule = node.description or node.name -%}
         {%- endif -%}
-        {%- do rows.append("('" ~ invocation_id ~ "', " ~ dbt.current_timestamp() ~ ", '" ~ node.name ~ "', '"
+        {%- do rows.append("('" ~ invocation_id ~ "', " ~ tested_at ~ ", '" ~ node.name ~ "', '"
             ~ (tested | first or '') ~ "', '" ~ result.status ~ "', " ~ (result.failures if result.failures is not none else 'null')
             ~ ", '" ~ node.config.severity | lower ~ "', '" ~ ((protects or tested[:1]) | join(',')) ~ "', '"
             ~ (rule | replace("'", "''")) ~ "', " ~ (result.execution_time | round(3)) ~ ")") -%}
