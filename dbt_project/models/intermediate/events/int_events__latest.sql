@@ -4,7 +4,7 @@
         unique_key='event_reference',
         incremental_strategy='delete+insert',
         on_schema_change='fail',
-        post_hook=["delete from {{ this }} where is_deleted", "{% if target.type == 'postgres' %}analyze {{ this }}{% endif %}"]
+        post_hook=["delete from {{ this }} where is_deleted", "{{ refresh_statistics() }}"]
     )
 }}
 {#-

@@ -1,4 +1,4 @@
-{{ config(post_hook=["{% if target.type == 'postgres' %}analyze {{ this }}{% endif %}"]) }}
+{{ config(post_hook=["{{ refresh_statistics() }}"]) }}
 {#-
     National rule (national-rules.md, Client Level Data): request events of one person less than or equal to
     var('request_cluster_days') (4) days apart are one request. Requests are chained by start date: a request starting

@@ -1,4 +1,4 @@
-{{ config(post_hook=["{% if target.type == 'postgres' %}analyze {{ this }}{% endif %}"]) }}
+{{ config(post_hook=["{{ refresh_statistics() }}"]) }}
 {#-
     National rule (national-rules.md, Client Level Data): short-term (ST-Max) service events of one person less than
     or equal to var('st_max_episode_days') (7) days apart are one episode. Services are spans, so "apart" is the gap

@@ -4,7 +4,7 @@
         unique_key=['source_system', 'source_id'],
         incremental_strategy='delete+insert',
         on_schema_change='fail',
-        post_hook=["{{ delete_unmatched(ref('int_person_keys'), {'source_system': 'source_system', 'source_id': 'source_id', 'person_key': 'person_key'}) }}", "{% if target.type == 'postgres' %}analyze {{ this }}{% endif %}"]
+        post_hook=["{{ delete_unmatched(ref('int_person_keys'), {'source_system': 'source_system', 'source_id': 'source_id', 'person_key': 'person_key'}) }}", "{{ refresh_statistics() }}"]
     )
 }}
 {#-

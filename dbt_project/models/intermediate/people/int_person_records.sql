@@ -4,7 +4,7 @@
         unique_key=['source_system', 'source_id'],
         incremental_strategy='delete+insert',
         on_schema_change='fail',
-        post_hook=["delete from {{ this }} where is_removed", "{% if target.type == 'postgres' %}analyze {{ this }}{% endif %}"]
+        post_hook=["delete from {{ this }} where is_removed", "{{ refresh_statistics() }}"]
     )
 }}
 {#-

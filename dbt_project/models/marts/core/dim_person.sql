@@ -4,7 +4,7 @@
         unique_key='person_key',
         incremental_strategy='delete+insert',
         on_schema_change='fail',
-        post_hook=["{{ delete_unmatched(ref('int_person_keys'), {'person_key': 'person_key'}) }}", "{% if target.type == 'postgres' %}analyze {{ this }}{% endif %}"]
+        post_hook=["{{ delete_unmatched(ref('int_person_keys'), {'person_key': 'person_key'}) }}", "{{ refresh_statistics() }}"]
     )
 }}
 {#-

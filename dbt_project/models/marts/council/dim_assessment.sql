@@ -1,4 +1,4 @@
-{{ config(post_hook=["{% if target.type == 'postgres' %}analyze {{ this }}{% endif %}"]) }}
+{{ config(post_hook=["{{ refresh_statistics() }}"]) }}
 {#-
     The assessment dimension: one row per assessment type and team (a junk dimension over the two code lists,
     cld_assessment_type x council_team, plus 'Not recorded' members for blanks), with the assessment's method.

@@ -4,7 +4,7 @@
         unique_key='person_key',
         incremental_strategy='delete+insert',
         on_schema_change='fail',
-        post_hook=["{{ delete_unmatched(ref('int_events__unique'), {'assessment_id': 'event_reference', 'person_key': 'person_key'}, {'event_type': 'Assessment'}) }}", "{% if target.type == 'postgres' %}analyze {{ this }}{% endif %}"]
+        post_hook=["{{ delete_unmatched(ref('int_events__unique'), {'assessment_id': 'event_reference', 'person_key': 'person_key'}, {'event_type': 'Assessment'}) }}", "{{ refresh_statistics() }}"]
     )
 }}
 {#-

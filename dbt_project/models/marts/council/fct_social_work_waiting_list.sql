@@ -17,7 +17,7 @@
                         or stale.snapshot_date < current_requests.waiting_ended_date
                     )
             )
-        ", "{% if target.type == 'postgres' %}analyze {{ this }}{% endif %}"]
+        ", "{{ refresh_statistics() }}"]
     )
 }}
 {#-
