@@ -209,6 +209,10 @@ def ingest_dag(feed: str) -> DAG:
 # ---- the warehouse build ------------------------------------------------------------------------------------
 
 BUILD_DAG_ID = "build_warehouse"
+# The build's own weekly run, in UK local time (after the night's ingests): a full refresh. Between two, nightly
+# builds score new records with frozen term frequencies and update the incremental models in place; the weekly
+# run retrains the linkage on every record and rebuilds the incremental models from scratch.
+WEEKLY_FULL_REFRESH = "0 4 * * 0"  # Sundays at 04:00
 WAREHOUSE_ASSET = Asset(name="warehouse", uri="ascwh://warehouse/marts", group="warehouse")
 TEST_BEHAVIOR = "build"  # cosmos.constants.TestBehavior: each model's task is `dbt build` (model, then its tests)
 
@@ -261,12 +265,22 @@ def release_warehouse_lock(context: Any, *_: Any) -> None:
         stack.close()
 
 
-def link_people(params: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Task ``link_people``: the linkage step (Splink) between the two dbt phases; returns its summary."""
+def full_refresh_wanted(params: dict[str, Any] | None, dag_run: Any = None) -> bool:
+    """Whether a build run rebuilds from scratch: its ``full_refresh`` param asks, or the weekly schedule
+    (:data:`WEEKLY_FULL_REFRESH`) started it rather than a delivery; a macro of the build DAG."""
+    if str((params or {}).get("full_refresh", False)).lower() == "true":
+        return True
+    run_type = getattr(dag_run, "run_type", None)
+    return str(getattr(run_type, "value", run_type)) == "scheduled"
+
+
+def link_people(params: dict[str, Any] | None = None, dag_run: Any = None) -> dict[str, Any]:
+    """Task ``link_people``: the linkage step (Splink) between the two dbt phases; returns its summary.
+
+    It retrains the model on a full refresh (:func:`full_refresh_wanted`) and scores with the stored one otherwise."""
     from ingestion.dbt_build import link_people as run
 
-    retrain = str((params or {}).get("full_refresh", False)).lower() == "true"
-    summary = run(settings_from_params(params), dbt_target(), retrain)
+    summary = run(settings_from_params(params), dbt_target(), full_refresh_wanted(params, dag_run))
     log.info("linkage: %s", summary)
     return asdict(summary) if is_dataclass(summary) and not isinstance(summary, type) else {}
 
@@ -281,7 +295,10 @@ Runs the dbt project (`dbt_project/`) over the raw layer, rendered by Cosmos fro
 (`{manifest}`), on the dbt target **`{target}`** (`{DBT_TARGET_ENV}`).
 
 **Schedule:** whenever any of the ingest DAGs updates its raw-layer asset
-({", ".join(f"`{asset.uri}`" for asset in RAW_ASSETS.values())}); one run at a time.
+({", ".join(f"`{asset.uri}`" for asset in RAW_ASSETS.values())}): a nightly build, which updates the
+incremental models in place and scores only new and changed records with the stored linkage model; and
+weekly (`{WEEKLY_FULL_REFRESH}`, Europe/London): a full refresh, which retrains the linkage and rebuilds
+every model from scratch. One run at a time.
 
 **Tasks**, in order:
 
@@ -303,7 +320,7 @@ A failing model or test fails its task; the models downstream of it do not run.
 `ingest` tasks) and holds the warehouse's lock file (`<warehouse>.lock`) while it runs, like ingestion.
 
 **Params** (all optional): `warehouse` (and the other paths) override the `ASCWH_*` environment for one run;
-`full_refresh` rebuilds the incremental models from scratch. The same build from the command line:
+`full_refresh` makes a run a full refresh. The same build from the command line:
 `python -m ingestion.dbt_build` (see docs/warehouse.md).
 """
 
@@ -313,6 +330,8 @@ def build_warehouse_dag(manifest: Path | None = None) -> DAG:
 
     ``manifest``: the parsed dbt manifest (default ``ingestion.dbt_build.manifest_path()``); parsed first
     when it does not exist yet."""
+    from airflow.timetables.assets import AssetOrTimeSchedule
+    from airflow.timetables.trigger import CronTriggerTimetable
     from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
     from cosmos.constants import (
         ExecutionMode,
@@ -343,12 +362,12 @@ def build_warehouse_dag(manifest: Path | None = None) -> DAG:
         test_indirect_selection=TestIndirectSelection.BUILDABLE,
     )
     # every dbt task: the run's warehouse (a template: the run's params, else the environment), the writer
-    # lock around it, full refresh on request
+    # lock around it, full refresh on request or on the weekly schedule
     env = {**dbt_build.dbt_env(None, target), "ASCWH_WAREHOUSE": "{{ ascwh_warehouse(params) }}"}
     project = ProjectConfig(manifest_path=manifest, project_name="ascwh", env_vars=env)
     dbt_args: dict[str, Any] = {
         "append_env": True,
-        "full_refresh": "{{ params.full_refresh }}",
+        "full_refresh": "{{ ascwh_full_refresh(params, dag_run) }}",
         # each task is one small dbt invocation: skip writing manifest.json and run_results.json (a few
         # seconds each time) and cache only the schemas of the selected nodes
         "dbt_cmd_flags": ["--no-write-json"],
@@ -371,18 +390,23 @@ def build_warehouse_dag(manifest: Path | None = None) -> DAG:
         )
 
     params: dict[str, Param] = {name: _path_param(name) for name in SETTINGS_PARAMS}
-    params["full_refresh"] = Param(False, type="boolean", description="Rebuild incremental models from scratch.")
+    params["full_refresh"] = Param(
+        False, type="boolean", description="Retrain the linkage and rebuild every model from scratch (as weekly)."
+    )
     with DAG(
         dag_id=BUILD_DAG_ID,
         description="Build the dbt warehouse over the raw layer (Cosmos), with the person linkage",
         doc_md=_build_doc_md(target, manifest, deferred),
-        schedule=AssetAny(*RAW_ASSETS.values()),
+        schedule=AssetOrTimeSchedule(
+            timetable=CronTriggerTimetable(WEEKLY_FULL_REFRESH, timezone=UK_TIME.key),
+            assets=AssetAny(*RAW_ASSETS.values()),
+        ),
         start_date=START_DATE,
         catchup=False,
         max_active_runs=1,
         default_args={**DEFAULT_ARGS, "pool": WAREHOUSE_POOL},
         params=params,
-        user_defined_macros={"ascwh_warehouse": warehouse_path},
+        user_defined_macros={"ascwh_warehouse": warehouse_path, "ascwh_full_refresh": full_refresh_wanted},
         tags=["ascwh", "dbt", "warehouse"],
     ) as dag:
         seeds = DbtBuildLocalOperator(

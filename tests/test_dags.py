@@ -222,8 +222,15 @@ def test_build_dag_is_configured_as_specified(dagbag, dbt_manifest: Path) -> Non
     from ingestion.dbt_build import cross_model_tests, invoke, load_manifest
 
     dag = dagbag.dags["build_warehouse"]
-    assert {asset.uri for asset in dag.schedule.objects} == {f"ascwh://raw/{feed}" for feed in FEEDS}
-    assert type(dag.schedule).__name__ == "AssetAny"
+    # a nightly run whenever a feed lands, and the weekly full refresh
+    assert type(dag.schedule).__name__ == "AssetOrTimeSchedule"
+    assert {asset.uri for asset in dag.schedule.asset_condition.objects} == {f"ascwh://raw/{feed}" for feed in FEEDS}
+    assert dag.schedule.timetable.serialize() == {
+        "expression": "0 4 * * 0",
+        "timezone": "Europe/London",
+        "interval": 0.0,
+        "run_immediately": False,
+    }
     assert dag.max_active_runs == 1 and dag.catchup is False
     assert "Build the warehouse" in dag.doc_md and "ascwh_warehouse" in dag.doc_md
     assert {"warehouse", "full_refresh"} <= set(dag.params)
@@ -250,6 +257,29 @@ def test_build_dag_is_configured_as_specified(dagbag, dbt_manifest: Path) -> Non
     deferred = cross_model_tests(load_manifest(dbt_manifest))["warehouse"]
     if deferred:
         assert sorted(dag.task_dict["warehouse_cross_model_tests"].select) == deferred
+
+
+def test_a_build_run_is_a_full_refresh_when_asked_or_weekly(dagbag) -> None:
+    """The weekly scheduled run retrains the linkage and rebuilds every model; a run a delivery started does not,
+    unless its params ask. The dbt tasks render the decision into Cosmos' --full-refresh."""
+    from types import SimpleNamespace
+
+    from ingestion.airflow_dags import full_refresh_wanted
+
+    dag = dagbag.dags["build_warehouse"]
+    task = dag.task_dict["person_records.int_person_records_model_build"]
+    for run_type, asked, expected in [
+        ("scheduled", False, True),
+        ("asset_triggered", False, False),
+        ("manual", False, False),
+        ("manual", True, True),
+        ("asset_triggered", "true", True),
+    ]:
+        dag_run = SimpleNamespace(run_type=run_type)
+        params = {"full_refresh": asked}
+        assert full_refresh_wanted(params, dag_run) is expected, (run_type, asked)
+        context = {"params": params, "dag_run": dag_run}  # the DAG supplies the macro ascwh_full_refresh
+        assert task.render_template(task.full_refresh, context) == str(expected), (run_type, asked)
 
 
 # Every task of build_warehouse is a dbt invocation with a fixed cost of a few seconds: the whole DAG (about
