@@ -120,11 +120,14 @@ def build(
     full_refresh: Annotated[bool, typer.Option(help="Rebuild incremental models from scratch.")] = False,
 ) -> None:
     """Build the conformed warehouse with dbt: staging and person records, linkage, then the marts (with tests)."""
+    from rich.console import Console
+
     from ingestion.dbt_build import DbtBuildError, build_warehouse
 
     settings = Settings.from_env(home=_home_beside(warehouse), warehouse=warehouse)
     try:
-        summary = build_warehouse(settings, target=target, full_refresh=full_refresh)
+        with Console(stderr=True).status("dbt build") as status:
+            summary = build_warehouse(settings, target=target, full_refresh=full_refresh, on_phase=status.update)
     except DbtBuildError as error:
         typer.echo("\n".join(error.summary.lines()), err=True)
         raise typer.Exit(1) from None

@@ -31,7 +31,7 @@ import os
 import re
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field, is_dataclass
 from pathlib import Path
@@ -58,6 +58,14 @@ DBT_ENV: dict[str, str] = {"DBT_SEND_ANONYMOUS_USAGE_STATS": "False", "DBT_USE_C
 # build's summary, :meth:`BuildSummary.lines`, reports every node) and no debug file (dbt writes database messages
 # there verbatim, and they can quote data values). dbt's event logging was a fifth of a nightly build's time.
 IN_PROCESS_LOGGING: dict[str, str] = {"DBT_LOG_LEVEL": "warn", "DBT_LOG_LEVEL_FILE": "none"}
+
+# what each phase does, in words: what build_warehouse tells its caller (on_phase) as the phase starts
+PHASE_DESCRIPTIONS: dict[str, str] = {
+    "parse": "parsing the dbt project",
+    PERSON_RECORDS_SELECTOR: "seeds, staging and person records, with their tests",
+    "linkage": "linking people across the four systems (Splink)",
+    WAREHOUSE_SELECTOR: "person keys, dimensions and facts, with their tests",
+}
 
 # of the linkage summary, shown in the phase's line
 DETAIL_KEYS = ("records", "rescored_records", "persons", "review_pairs")
@@ -509,8 +517,12 @@ def build_warehouse(
     target: str = "duckdb",
     full_refresh: bool = False,
     target_dir: Path | None = None,
+    on_phase: Callable[[str], None] | None = None,
 ) -> BuildSummary:
     """Build the warehouse on ``target`` in three phases (dbt, linkage, dbt); return the summary.
+
+    ``on_phase`` is called with each phase's description (:data:`PHASE_DESCRIPTIONS`) as it starts, for a
+    progress display: an in-process build logs only dbt's warnings and errors.
 
     The project is parsed once (phase ``parse``), and both dbt phases run on that manifest.
     On DuckDB the warehouse's writer lock is held throughout. Raises :class:`DbtBuildError` (with the
@@ -520,14 +532,19 @@ def build_warehouse(
     """
     summary = BuildSummary(target=target, full_refresh=full_refresh)
     dbt_env(settings, target)  # validates the target
+    starting = on_phase or (lambda description: None)
     lock = warehouse_lock(settings.warehouse) if target == "duckdb" else nullcontext()
     with lock:
         state = None if full_refresh else comparison_state(settings, target)
+        starting(PHASE_DESCRIPTIONS["parse"])
         manifest = parse(settings, target, target_dir, summary)  # once: both dbt phases run on it
         built = (target_path(target_dir) / "manifest.json").read_bytes()  # the project the phases build
+        starting(PHASE_DESCRIPTIONS[PERSON_RECORDS_SELECTOR])
         phase_one = run_phase(PERSON_RECORDS_SELECTOR, settings, target, full_refresh, target_dir, state, manifest)
         _run_step(summary, phase_one)
+        starting(PHASE_DESCRIPTIONS["linkage"])
         _run_step(summary, run_link_phase(settings, target, full_refresh))
+        starting(PHASE_DESCRIPTIONS[WAREHOUSE_SELECTOR])
         _run_step(summary, run_phase(WAREHOUSE_SELECTOR, settings, target, full_refresh, target_dir, None, manifest))
         save_state(built, settings, target)
     return summary

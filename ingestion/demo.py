@@ -57,7 +57,8 @@ def run_demo(home: Path, *, scale: float = 1.0, seed: int = 0) -> None:
     console.rule("5. Building the conformed warehouse with dbt (person records, linkage, marts, tests)")
     from ingestion.dbt_build import build_warehouse
 
-    build = build_warehouse(settings)
+    with console.status("dbt build") as status:
+        build = build_warehouse(settings, on_phase=status.update)
     console.print("\n".join(build.lines()))
     built = time.perf_counter()
     console.rule("6. Person linkage scored against the simulator's ground truth")

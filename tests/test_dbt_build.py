@@ -255,9 +255,11 @@ def test_a_failing_phase_stops_the_build_and_raises(settings: Settings, monkeypa
     monkeypatch.setattr(dbt_build, "run_phase", phase)
     monkeypatch.setattr(dbt_build, "run_link_phase", lambda *a: ran.append("linkage") or PhaseSummary("linkage"))
 
+    announced: list[str] = []
     with pytest.raises(DbtBuildError, match=r"phase person_records: model\.ascwh\.stg_x") as raised:
-        build_warehouse(settings)
+        build_warehouse(settings, on_phase=announced.append)
     assert ran == ["person_records"]
+    assert announced == [dbt_build.PHASE_DESCRIPTIONS["parse"], dbt_build.PHASE_DESCRIPTIONS["person_records"]]
     assert not raised.value.summary.ok
     with pytest.raises(ValueError, match="unknown dbt target"):
         build_warehouse(settings, target="oracle")
