@@ -117,7 +117,7 @@ Target = Annotated[str, typer.Option(help="dbt target: duckdb (the embedded ware
 def build(
     warehouse: Warehouse = None,
     target: Target = "duckdb",
-    full_refresh: Annotated[bool, typer.Option(help="Rebuild incremental models from scratch.")] = False,
+    full_refresh: Annotated[bool, typer.Option(help="Retrain the linkage, rebuild every model.")] = False,
 ) -> None:
     """Build the conformed warehouse with dbt: staging and person records, linkage, then the marts (with tests)."""
     from rich.console import Console

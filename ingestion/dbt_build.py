@@ -554,7 +554,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """``python -m ingestion.dbt_build``: build the warehouse (or only parse) on the settings from the environment."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--target", choices=TARGETS, default=os.environ.get("ASCWH_DBT_TARGET", "duckdb"))
-    parser.add_argument("--full-refresh", action="store_true", help="rebuild incremental models from scratch")
+    parser.add_argument("--full-refresh", action="store_true", help="retrain the linkage, rebuild every model")
     parser.add_argument("--parse-only", action="store_true", help="only write target/manifest.json")
     args = parser.parse_args(argv)
     settings = Settings.from_env()
