@@ -206,6 +206,20 @@ def test_redact_blanks_every_quoted_literal() -> None:
     assert len(redact("x" * 1000)) == 400
 
 
+def test_an_in_process_dbt_run_writes_no_debug_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """dbt's debug file would quote database messages (data values) verbatim: an in-process run writes none,
+    unless the environment asks for it."""
+    logs = tmp_path / "logs"
+    monkeypatch.setenv("DBT_LOG_PATH", str(logs))
+    for name in dbt_build.IN_PROCESS_LOGGING:
+        monkeypatch.delenv(name, raising=False)
+    assert invoke(["parse"], target_dir=tmp_path / "target").success
+    assert not (logs / "dbt.log").exists()
+    monkeypatch.setenv("DBT_LOG_LEVEL_FILE", "debug")  # an engineer's explicit choice wins
+    assert invoke(["parse"], target_dir=tmp_path / "target").success
+    assert (logs / "dbt.log").stat().st_size > 0
+
+
 def _result(unique_id: str, kind: str, status: str, message: str | None = None) -> SimpleNamespace:
     node = SimpleNamespace(unique_id=unique_id, resource_type=kind)
     return SimpleNamespace(node=node, status=status, message=message)
