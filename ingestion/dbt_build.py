@@ -54,10 +54,10 @@ TARGET_PATH_ENV = "DBT_TARGET_PATH"  # dbt's own: where it writes target/ (the p
 
 # the environment every dbt invocation gets: telemetry off, no colour codes in logs
 DBT_ENV: dict[str, str] = {"DBT_SEND_ANONYMOUS_USAGE_STATS": "False", "DBT_USE_COLORS": "False"}
-# an in-process build's dbt logging, unless the environment sets it: warnings and errors on the console (the
-# build's summary, :meth:`BuildSummary.lines`, reports every node) and no debug file (dbt writes database messages
-# there verbatim, and they can quote data values). Logging at dbt's default levels cost 14% of a nightly build.
-IN_PROCESS_LOGGING: dict[str, str] = {"DBT_LOG_LEVEL": "warn", "DBT_LOG_LEVEL_FILE": "none"}
+# an in-process build's dbt logging, unless the environment sets it: none. dbt's own messages quote database
+# errors verbatim, and those can quote data values; the build's summary (:meth:`BuildSummary.lines`) reports every
+# failure and warning with quoted literals blanked. Logging at dbt's default levels cost 14% of a nightly build.
+IN_PROCESS_LOGGING: dict[str, str] = {"DBT_LOG_LEVEL": "none", "DBT_LOG_LEVEL_FILE": "none"}
 
 # what each phase does, in words: what build_warehouse tells its caller (on_phase) as the phase starts
 PHASE_DESCRIPTIONS: dict[str, str] = {
@@ -522,7 +522,7 @@ def build_warehouse(
     """Build the warehouse on ``target`` in three phases (dbt, linkage, dbt); return the summary.
 
     ``on_phase`` is called with each phase's description (:data:`PHASE_DESCRIPTIONS`) as it starts, for a
-    progress display: an in-process build logs only dbt's warnings and errors.
+    progress display: an in-process build shows none of dbt's own log (:data:`IN_PROCESS_LOGGING`).
 
     The project is parsed once (phase ``parse``), and both dbt phases run on that manifest.
     On DuckDB the warehouse's writer lock is held throughout. Raises :class:`DbtBuildError` (with the

@@ -206,17 +206,23 @@ def test_redact_blanks_every_quoted_literal() -> None:
     assert len(redact("x" * 1000)) == 400
 
 
-def test_an_in_process_dbt_run_writes_no_debug_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """dbt's debug file would quote database messages (data values) verbatim: an in-process run writes none,
-    unless the environment asks for it."""
+def test_an_in_process_dbt_run_logs_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """dbt's log would quote database errors (data values) verbatim: an in-process run writes none, to the console
+    or to a file, unless the environment asks for it."""
     logs = tmp_path / "logs"
     monkeypatch.setenv("DBT_LOG_PATH", str(logs))
     for name in dbt_build.IN_PROCESS_LOGGING:
         monkeypatch.delenv(name, raising=False)
+    capfd.readouterr()
     assert invoke(["parse"], target_dir=tmp_path / "target").success
+    assert capfd.readouterr() == ("", "")
     assert not (logs / "dbt.log").exists()
-    monkeypatch.setenv("DBT_LOG_LEVEL_FILE", "debug")  # an engineer's explicit choice wins
+    monkeypatch.setenv("DBT_LOG_LEVEL", "info")  # an engineer's explicit choice wins
+    monkeypatch.setenv("DBT_LOG_LEVEL_FILE", "debug")
     assert invoke(["parse"], target_dir=tmp_path / "target").success
+    assert "Running with dbt=" in capfd.readouterr().out
     assert (logs / "dbt.log").stat().st_size > 0
 
 
