@@ -19,7 +19,8 @@ import duckdb
 from rich.console import Console
 from rich.table import Table
 
-from ingestion.dbt_build import BuildSummary, build_warehouse
+from ingestion.console import build_with_progress
+from ingestion.dbt_build import BuildSummary
 from ingestion.pipeline import ingest_feed
 from ingestion.settings import FEEDS, Settings
 from ingestion.simulate import simulate
@@ -51,12 +52,6 @@ def land_days(settings: Settings, scale: float, seed: int, first: date, last: da
     return copied
 
 
-def _build(console: Console, settings: Settings, full_refresh: bool = False) -> BuildSummary:
-    """One warehouse build, with a spinner naming its phase."""
-    with console.status("dbt build") as status:
-        return build_warehouse(settings, full_refresh=full_refresh, on_phase=status.update)
-
-
 def _row(table: Table, name: str, summary: BuildSummary) -> None:
     phases = ", ".join(f"{phase.name} {phase.seconds:.1f} s" for phase in summary.phases)
     table.add_row(name, f"{summary.seconds:.1f}", phases)
@@ -72,7 +67,7 @@ def run_build_bench(home: Path, *, scale: float = 1.0, seed: int = 0) -> tuple[f
     if not settings.warehouse.exists():
         raise FileNotFoundError(f"no warehouse at {settings.warehouse}: run `make demo` first")
     console.rule("full build (--full-refresh)")
-    full = _build(console, settings, full_refresh=True)
+    full = build_with_progress(console, settings, full_refresh=True)
     day = last_extract(settings) + timedelta(days=1)
     console.rule(f"one more day of deliveries: {day}")
     copied = land_days(settings, scale, seed, day, day)
@@ -81,9 +76,9 @@ def run_build_bench(home: Path, *, scale: float = 1.0, seed: int = 0) -> tuple[f
         ingest_feed(feed, settings)
     ingest_seconds = time.perf_counter() - started
     console.rule("incremental build")
-    nightly = _build(console, settings)
+    nightly = build_with_progress(console, settings)
     console.rule("a build with no new deliveries")
-    unchanged = _build(console, settings)
+    unchanged = build_with_progress(console, settings)
     table = Table(title=f"warehouse build at scale {scale:g}")
     for column in ("build", "seconds", "phases"):
         table.add_column(column, justify="right" if column == "seconds" else "left")

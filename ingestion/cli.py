@@ -122,12 +122,12 @@ def build(
     """Build the conformed warehouse with dbt: staging and person records, linkage, then the marts (with tests)."""
     from rich.console import Console
 
-    from ingestion.dbt_build import DbtBuildError, build_warehouse
+    from ingestion.console import build_with_progress
+    from ingestion.dbt_build import DbtBuildError
 
     settings = Settings.from_env(home=_home_beside(warehouse), warehouse=warehouse)
     try:
-        with Console(stderr=True).status("dbt build") as status:
-            summary = build_warehouse(settings, target=target, full_refresh=full_refresh, on_phase=status.update)
+        summary = build_with_progress(Console(stderr=True), settings, target=target, full_refresh=full_refresh)
     except DbtBuildError as error:
         typer.echo("\n".join(error.summary.lines()), err=True)
         raise typer.Exit(1) from None

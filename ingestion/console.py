@@ -1,8 +1,10 @@
-"""Terminal output of ``ascwh run``: what each feed's run did, as one table, then what needs a look."""
+"""Terminal output: of ``ascwh run``, what each feed's run did, as one table, then what needs a look; of a warehouse
+build, the phase under way."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from rich import box
 from rich.console import Console
@@ -10,6 +12,10 @@ from rich.markup import escape
 from rich.table import Table
 
 from ingestion.report import FeedReport
+
+if TYPE_CHECKING:
+    from ingestion.dbt_build import BuildSummary
+    from ingestion.settings import Settings
 
 # column heading -> FeedReport count (sized to fit an 80-column terminal)
 COLUMNS: dict[str, str] = {
@@ -62,3 +68,12 @@ def _notes(report: FeedReport) -> list[str]:
         notes.append(f"[yellow]{feed}[/]: new columns loaded: {escape(', '.join(report.schema_drift))}")
     notes.extend(f"[bold red]{feed}[/]: delivery quarantined, see {escape(path)}" for path in report.quarantine_reports)
     return notes
+
+
+def build_with_progress(console: Console, settings: Settings, **options: Any) -> BuildSummary:
+    """``ingestion.dbt_build.build_warehouse(settings, **options)`` with a spinner naming the phase under way: an
+    in-process build shows none of dbt's own log."""
+    from ingestion.dbt_build import build_warehouse
+
+    with console.status("dbt build") as status:
+        return build_warehouse(settings, on_phase=status.update, **options)

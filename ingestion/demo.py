@@ -32,7 +32,7 @@ def _summary(settings: Settings) -> Table:
 
 
 def run_demo(home: Path, *, scale: float = 1.0, seed: int = 0) -> None:
-    from ingestion.console import print_reports
+    from ingestion.console import build_with_progress, print_reports
     from ingestion.dagrun import run_feeds
     from ingestion.simulate import simulate
 
@@ -55,10 +55,7 @@ def run_demo(home: Path, *, scale: float = 1.0, seed: int = 0) -> None:
     docs = build_data_docs(settings)
     console.print(_summary(settings))
     console.rule("5. Building the conformed warehouse with dbt (person records, linkage, marts, tests)")
-    from ingestion.dbt_build import build_warehouse
-
-    with console.status("dbt build") as status:
-        build = build_warehouse(settings, on_phase=status.update)
+    build = build_with_progress(console, settings)
     console.print("\n".join(build.lines()))
     built = time.perf_counter()
     console.rule("6. Person linkage scored against the simulator's ground truth")
